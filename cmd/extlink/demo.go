@@ -1,0 +1,68 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/extlink/extlink"
+)
+
+// postWorld is the post's cast [P9]: A and me at our company, B at a
+// partner company, A linked with B. Both companies let every member talk
+// with outside LINE WORKS users; ours lets members create groups.
+func postWorld() (*extlink.Directory, error) {
+	open := extlink.Policy{Works: extlink.AccessAll, MembersCreateGroups: true}
+	return extlink.NewDirectory(
+		[]extlink.Tenant{
+			{ID: "t1", Name: "our company", Policy: open},
+			{ID: "t2", Name: "the partner", Policy: open},
+		},
+		[]extlink.User{
+			{ID: "a", Name: "A", Tenant: "t1"},
+			{ID: "me", Name: "me", Tenant: "t1"},
+			{ID: "b", Name: "B", Tenant: "t2"},
+		},
+		[]extlink.Link{{A: "a", B: "b"}},
+	)
+}
+
+// sixSteps is the post's trick [P10].
+var sixSteps = extlink.Plan{
+	{Op: extlink.OpCreateRoom, By: "a", Who: "b"},
+	{Op: extlink.OpInvite, By: "a", Who: "me"},
+	{Op: extlink.OpConvert, By: "a"},
+	{Op: extlink.OpAppoint, By: "a", Who: "me"},
+	{Op: extlink.OpResign, By: "a"},
+	{Op: extlink.OpRemove, By: "me", Who: "a"},
+}
+
+// demo prints me's contact card for B, replays the six steps with the rule
+// that allowed each, and shows the final group.
+func demo(stdout, stderr io.Writer) int {
+	d, err := postWorld()
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
+	}
+	fmt.Fprintln(stdout, "The post's cast: A and me at t1, B at t2; A is linked with B, me is not.")
+	fmt.Fprintln(stdout)
+	fmt.Fprintln(stdout, "me opens B in the shared address book:")
+	c := extlink.Contact{Tenant: "t1", Owner: "a", User: "b", Name: "B", Email: "b@partner.example"}
+	fmt.Fprint(stdout, extlink.ContactCard(d, "me", c))
+	fmt.Fprintln(stdout)
+	fmt.Fprintln(stdout, "A builds a group of B and me, six steps, each checked by the rules (R21):")
+	var last extlink.Outcome
+	for o, err := range sixSteps.Replay(d) {
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		fmt.Fprintln(stdout, o)
+		last = o
+	}
+	g := last.Group
+	fmt.Fprintln(stdout)
+	fmt.Fprintf(stdout, "The final group: members %v, masters %v, external %v.\n", g.Members(), g.Masters(), g.External())
+	fmt.Fprintf(stdout, "me and B share it, yet still: %v\n", extlink.CanTalk(d, "me", "b"))
+	return 0
+}

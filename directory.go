@@ -1,0 +1,589 @@
+package extlink
+
+import (
+	"cmp"
+	"fmt"
+	"iter"
+	"slices"
+	"strings"
+)
+
+// TenantID identifies a tenant: one organisation with its own members and
+// admins. The empty TenantID is not a valid tenant; a LINE user has it.
+type TenantID string
+
+// UserID identifies a user. The empty UserID is not a valid user.
+type UserID string
+
+// Tenant is one organisation (company, school, club). It is a plain,
+// comparable value: copy it freely.
+type Tenant struct {
+	ID     TenantID
+	Name   string
+	Policy Policy
+}
+
+// Policy is a tenant's admin settings. The zero Policy is closed to outsiders
+// and otherwise ordinary: no external talk, calls on, only admins create
+// groups, members may leave groups.
+type Policy struct {
+	Works               Access // who may talk with outside LINE WORKS users (R2)
+	LINE                Access // who may talk with LINE users (R2, R6)
+	NoCalls             bool   // voice and video calls switched off (R1, R3)
+	MembersCreateGroups bool   // members, not only admins, may create groups (R12)
+	NoSelfLeave         bool   // members cannot leave groups themselves (R18, D5)
+}
+
+// Access says which of a tenant's members may talk with one kind of outsider
+// (R2). The zero Access is [AccessOff].
+type Access uint8
+
+// The Access values.
+const (
+	AccessOff    Access = iota // nobody: the tenant's switch is off
+	AccessAll                  // every member of the tenant
+	AccessListed               // only the tenant's connected members (User.Connected)
+)
+
+var accessWords = [...]string{AccessOff: "off", AccessAll: "all", AccessListed: "listed"}
+
+// String returns "off", "all" or "listed", or "Access(n)" for a value out of
+// range.
+func (a Access) String() string { return enumString("Access", accessWords[:], a) }
+
+// MarshalText encodes a as "off", "all" or "listed". It fails for a value out
+// of range.
+func (a Access) MarshalText() ([]byte, error) { return enumMarshal("Access", accessWords[:], a) }
+
+// UnmarshalText decodes "off", "all" or "listed". It leaves a unchanged on
+// error.
+func (a *Access) UnmarshalText(b []byte) error { return enumUnmarshal("Access", accessWords[:], a, b) }
+
+// Kind is the kind of account a user has. The zero Kind is [WorksUser].
+type Kind uint8
+
+// The Kind values.
+const (
+	WorksUser Kind = iota // a LINE WORKS user: a member of exactly one tenant
+	LINEUser              // a user of the LINE consumer app: no tenant (R6)
+)
+
+var kindWords = [...]string{WorksUser: "works", LINEUser: "line"}
+
+// String returns "works" or "line", or "Kind(n)" for a value out of range.
+func (k Kind) String() string { return enumString("Kind", kindWords[:], k) }
+
+// MarshalText encodes k as "works" or "line". It fails for a value out of
+// range.
+func (k Kind) MarshalText() ([]byte, error) { return enumMarshal("Kind", kindWords[:], k) }
+
+// UnmarshalText decodes "works" or "line". It leaves k unchanged on error.
+func (k *Kind) UnmarshalText(b []byte) error { return enumUnmarshal("Kind", kindWords[:], k, b) }
+
+// Role is a user's role in their tenant. The zero Role is [Member].
+type Role uint8
+
+// The Role values.
+const (
+	Member Role = iota // an ordinary member
+	Admin              // a tenant administrator: may always create groups and leave them (R12, R18)
+)
+
+var roleWords = [...]string{Member: "member", Admin: "admin"}
+
+// String returns "member" or "admin", or "Role(n)" for a value out of range.
+func (r Role) String() string { return enumString("Role", roleWords[:], r) }
+
+// MarshalText encodes r as "member" or "admin". It fails for a value out of
+// range.
+func (r Role) MarshalText() ([]byte, error) { return enumMarshal("Role", roleWords[:], r) }
+
+// UnmarshalText decodes "member" or "admin". It leaves r unchanged on error.
+func (r *Role) UnmarshalText(b []byte) error { return enumUnmarshal("Role", roleWords[:], r, b) }
+
+func enumString[E ~uint8](name string, words []string, e E) string {
+	if int(e) < len(words) {
+		return words[e]
+	}
+	return fmt.Sprintf("%s(%d)", name, uint8(e))
+}
+
+func enumMarshal[E ~uint8](name string, words []string, e E) ([]byte, error) {
+	if int(e) < len(words) && words[e] != "" {
+		return []byte(words[e]), nil
+	}
+	return nil, fmt.Errorf("extlink: %s(%d) is out of range", name, uint8(e))
+}
+
+func enumUnmarshal[E ~uint8](name string, words []string, e *E, b []byte) error {
+	if i := slices.Index(words, string(b)); i >= 0 && words[i] != "" {
+		*e = E(i)
+		return nil
+	}
+	want := slices.DeleteFunc(slices.Clone(words), func(w string) bool { return w == "" })
+	return fmt.Errorf("extlink: unknown %s %q (want %s)", name, b, strings.Join(want, ", "))
+}
+
+// User is one account. It is a plain, comparable value: copy it freely.
+type User struct {
+	ID        UserID
+	Name      string
+	Tenant    TenantID // empty for LINE users
+	Kind      Kind     // WorksUser (zero) or LINEUser
+	Role      Role     // Member (zero) or Admin
+	Connected bool     // on the tenant's connected-members list (R2)
+}
+
+// Link is a mutual external link (外部連携) between a tenant user and an
+// outsider (R5). The order of A and B does not matter.
+type Link struct{ A, B UserID }
+
+// Store is what the rules look up. [*Directory] implements it; a service that
+// keeps users, tenants and links in its own store implements Store over it and
+// passes that to every function of this package instead of a *Directory.
+//
+// An implementation must be safe for concurrent use if the caller decides
+// concurrently, must answer the same way for the same question while a
+// decision is being made, and must keep these promises, which NewDirectory
+// checks for a *Directory and which the functions trust:
+//   - User returns a user whose ID is the one asked for; a LINE user has no
+//     tenant and a LINE WORKS user's tenant is known to Tenant (R6).
+//   - Linked is symmetric (R5) and false for a user and themselves, for two
+//     users of one tenant and for two LINE users.
+//   - Links yields exactly the users u is linked with, each once, in
+//     increasing ID order; Members yields a tenant's users, each once, in
+//     increasing ID order.
+//
+// The *Directory methods do no allocation per decision; the functions of this
+// package take a faster path for a *Directory than for other stores.
+type Store interface {
+	User(id UserID) (User, bool)
+	Tenant(id TenantID) (Tenant, bool)
+	Linked(a, b UserID) bool
+	Links(u UserID) iter.Seq[UserID]
+	Members(t TenantID) iter.Seq[UserID]
+}
+
+// Directory is an in-memory [Store]: tenants, users and links, checked and
+// laid out for fast decisions. It is immutable once built and safe for
+// concurrent use. The zero Directory and a nil *Directory are empty.
+type Directory struct {
+	tenants []Tenant // sorted by ID
+	tindex  map[TenantID]int32
+	users   []User // sorted by ID
+	recs    []rec  // parallel to users: what the rules need, precomputed
+	// index holds each user's rec inline, so that a decision finds all it
+	// needs about a user, link span included, in one cache line.
+	index  userIndex
+	adj    []int32 // user indices; the links of users[i] are adj[recs[i].adj:][:recs[i].deg], increasing
+	memOff []int32 // the members of tenants[t] are mem[memOff[t]:memOff[t+1]]
+	mem    []int32
+	nlinks int
+}
+
+// Problem is one defect found in the input to [NewDirectory].
+type Problem struct {
+	Record string // "tenant", "user" or "link"
+	Index  int    // the record's position in its input slice
+	ID     string // the record's ID ("a-b" for a link), possibly empty
+	Field  string // the field at fault, e.g. "Tenant" or "Policy.Works"
+	Rule   Rule   // the rule the problem breaks, or 0
+	Msg    string // what is wrong, in lowercase words
+}
+
+// String formats p as one line naming the record, the field and the rule.
+func (p Problem) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %d (%q): %s: %s", p.Record, p.Index, p.ID, p.Field, p.Msg)
+	if p.Rule != 0 {
+		fmt.Fprintf(&b, " (%s)", p.Rule)
+	}
+	return b.String()
+}
+
+// DirectoryError lists every problem [NewDirectory] found in its input. It is
+// an ordinary error: it does not wrap [ErrDenied].
+type DirectoryError struct {
+	Problems []Problem
+}
+
+// Error lists every problem, one a line.
+func (e *DirectoryError) Error() string {
+	var b strings.Builder
+	n := len(e.Problems)
+	if n == 1 {
+		b.WriteString("extlink: invalid directory: 1 problem:")
+	} else {
+		fmt.Fprintf(&b, "extlink: invalid directory: %d problems:", n)
+	}
+	for _, p := range e.Problems {
+		b.WriteString("\n\t")
+		b.WriteString(p.String())
+	}
+	return b.String()
+}
+
+// NewDirectory checks tenants, users and links and builds a [Directory] from
+// them. It does not keep or change the slices passed in.
+//
+// It rejects bad input with a *[DirectoryError] listing every problem found,
+// each naming the record (its kind, index and ID), the field and the rule:
+// an empty or duplicate ID; an Access, Kind or Role out of range; a LINE WORKS
+// user without a tenant or with an unknown one; a LINE user with a tenant,
+// with the admin role or on a connected list (R6); a link with an empty or
+// unknown end, to oneself, inside one tenant or between two LINE users
+// (R5, R6). A link given twice, in either order, counts once.
+//
+// It runs in O(T log T + U log U + L log L) time for T tenants, U users and L
+// links, and keeps about 150 bytes per user and 8 per link.
+func NewDirectory(tenants []Tenant, users []User, links []Link) (*Directory, error) {
+	var probs []Problem
+	add := func(p Problem) { probs = append(probs, p) }
+
+	tseen := make(map[TenantID]int, len(tenants))
+	for i, t := range tenants {
+		p := Problem{Record: "tenant", Index: i, ID: string(t.ID)}
+		if t.ID == "" {
+			p.Field, p.Msg = "ID", "empty ID"
+			add(p)
+		} else if j, dup := tseen[t.ID]; dup {
+			p.Field, p.Msg = "ID", fmt.Sprintf("duplicate ID (also tenant %d)", j)
+			add(p)
+		} else {
+			tseen[t.ID] = i
+		}
+		if t.Policy.Works > AccessListed {
+			p.Field, p.Rule, p.Msg = "Policy.Works", R2, fmt.Sprintf("access value %d out of range", t.Policy.Works)
+			add(p)
+		}
+		if t.Policy.LINE > AccessListed {
+			p.Field, p.Rule, p.Msg = "Policy.LINE", R2, fmt.Sprintf("access value %d out of range", t.Policy.LINE)
+			add(p)
+		}
+	}
+
+	useen := make(map[UserID]int, len(users))
+	for i, u := range users {
+		p := Problem{Record: "user", Index: i, ID: string(u.ID)}
+		if u.ID == "" {
+			p.Field, p.Msg = "ID", "empty ID"
+			add(p)
+		} else if j, dup := useen[u.ID]; dup {
+			p.Field, p.Msg = "ID", fmt.Sprintf("duplicate ID (also user %d)", j)
+			add(p)
+		} else {
+			useen[u.ID] = i
+		}
+		if u.Role > Admin {
+			p.Field, p.Rule, p.Msg = "Role", 0, fmt.Sprintf("role value %d out of range", u.Role)
+			add(p)
+		}
+		switch u.Kind {
+		case WorksUser:
+			if u.Tenant == "" {
+				p.Field, p.Rule, p.Msg = "Tenant", R6, "a LINE WORKS user needs a tenant"
+				add(p)
+			} else if _, ok := tseen[u.Tenant]; !ok {
+				p.Field, p.Rule, p.Msg = "Tenant", 0, fmt.Sprintf("unknown tenant %q", u.Tenant)
+				add(p)
+			}
+		case LINEUser:
+			if u.Tenant != "" {
+				p.Field, p.Rule, p.Msg = "Tenant", R6, fmt.Sprintf("a LINE user has no tenant, got %q", u.Tenant)
+				add(p)
+			}
+			if u.Role == Admin {
+				p.Field, p.Rule, p.Msg = "Role", R6, "a LINE user has no tenant to administer"
+				add(p)
+			}
+			if u.Connected {
+				p.Field, p.Rule, p.Msg = "Connected", R6, "a LINE user has no tenant whose connected list to be on"
+				add(p)
+			}
+		default:
+			p.Field, p.Rule, p.Msg = "Kind", 0, fmt.Sprintf("kind value %d out of range", u.Kind)
+			add(p)
+		}
+	}
+
+	type pair struct{ a, b int } // input indices, a < b
+	pairs := make([]pair, 0, len(links))
+	for i, l := range links {
+		p := Problem{Record: "link", Index: i, ID: string(l.A) + "-" + string(l.B)}
+		ia, oka := useen[l.A]
+		ib, okb := useen[l.B]
+		for _, end := range [...]struct {
+			field string
+			id    UserID
+			ok    bool
+		}{{"A", l.A, oka}, {"B", l.B, okb}} {
+			switch {
+			case end.id == "":
+				p.Field, p.Rule, p.Msg = end.field, R5, "empty user ID"
+				add(p)
+			case !end.ok:
+				p.Field, p.Rule, p.Msg = end.field, R5, fmt.Sprintf("unknown user %q", end.id)
+				add(p)
+			}
+		}
+		if !oka || !okb {
+			continue
+		}
+		ua, ub := users[ia], users[ib]
+		switch {
+		case l.A == l.B:
+			p.Field, p.Rule, p.Msg = "B", R5, "a user cannot be linked with themselves"
+			add(p)
+			continue
+		case ua.Kind == LINEUser && ub.Kind == LINEUser:
+			p.Field, p.Rule, p.Msg = "B", R6, "two LINE users cannot be linked"
+			add(p)
+			continue
+		case ua.Kind == WorksUser && ub.Kind == WorksUser && ua.Tenant == ub.Tenant:
+			p.Field, p.Rule, p.Msg = "B", R5, fmt.Sprintf("both users are in tenant %q; links are across tenants", ua.Tenant)
+			add(p)
+			continue
+		}
+		if ia > ib {
+			ia, ib = ib, ia
+		}
+		pairs = append(pairs, pair{ia, ib})
+	}
+	if len(probs) > 0 {
+		return nil, &DirectoryError{Problems: probs}
+	}
+
+	d := &Directory{
+		tenants: slices.Clone(tenants),
+		tindex:  make(map[TenantID]int32, len(tenants)),
+		users:   slices.Clone(users),
+		recs:    make([]rec, len(users)),
+	}
+	slices.SortFunc(d.tenants, func(a, b Tenant) int { return cmp.Compare(a.ID, b.ID) })
+	for i, t := range d.tenants {
+		d.tindex[t.ID] = int32(i)
+	}
+	// order[k] is the input index of the k-th user in ID order; pos is its inverse.
+	order := make([]int32, len(users))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return cmp.Compare(users[a].ID, users[b].ID) })
+	pos := make([]int32, len(users))
+	for k, i := range order {
+		d.users[k] = users[i]
+		pos[i] = int32(k)
+	}
+	d.memOff = make([]int32, len(d.tenants)+1)
+	for k, u := range d.users {
+		t := int32(-1)
+		var pol Policy
+		if u.Kind == WorksUser {
+			t = d.tindex[u.Tenant]
+			pol = d.tenants[t].Policy
+			d.memOff[t+1]++
+		}
+		d.recs[k] = newRec(u, pol, int32(k), t)
+		if t >= 0 {
+			d.recs[k].tenant = d.tenants[t].ID // interned: colleagues compare by pointer
+		}
+	}
+	for t := range d.tenants {
+		d.memOff[t+1] += d.memOff[t]
+	}
+	d.mem = make([]int32, d.memOff[len(d.tenants)])
+	fill := slices.Clone(d.memOff[:len(d.tenants)])
+	for k, r := range d.recs {
+		if r.tidx >= 0 {
+			d.mem[fill[r.tidx]] = int32(k)
+			fill[r.tidx]++
+		}
+	}
+
+	// Links: count both directions, place, sort each span and drop repeats.
+	off := make([]int32, len(users)+1)
+	for _, p := range pairs {
+		off[pos[p.a]+1]++
+		off[pos[p.b]+1]++
+	}
+	for k := range users {
+		off[k+1] += off[k]
+	}
+	adj := make([]int32, off[len(users)])
+	next := slices.Clone(off[:len(users)])
+	for _, p := range pairs {
+		a, b := pos[p.a], pos[p.b]
+		adj[next[a]] = b
+		next[a]++
+		adj[next[b]] = a
+		next[b]++
+	}
+	w := int32(0)
+	for k := range users {
+		span := adj[off[k]:off[k+1]]
+		slices.Sort(span)
+		d.recs[k].adj = w
+		for j, v := range span {
+			if j > 0 && v == span[j-1] {
+				continue
+			}
+			adj[w] = v
+			w++
+		}
+		d.recs[k].deg = w - d.recs[k].adj
+	}
+	d.adj = slices.Clip(adj[:w])
+	d.index = newUserIndex(d.recs, d.users)
+	d.nlinks = int(w) / 2
+	return d, nil
+}
+
+// MustNewDirectory is like [NewDirectory] but panics on bad input. It is for
+// tests and examples whose input is a constant; services should call
+// NewDirectory and handle the error.
+func MustNewDirectory(tenants []Tenant, users []User, links []Link) *Directory {
+	d, err := NewDirectory(tenants, users, links)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// User returns the user with the given ID, if any.
+func (d *Directory) User(id UserID) (User, bool) {
+	if d == nil {
+		return User{}, false
+	}
+	r := d.index.find(id)
+	if r == nil {
+		return User{}, false
+	}
+	return d.users[r.idx], true
+}
+
+// Tenant returns the tenant with the given ID, if any.
+func (d *Directory) Tenant(id TenantID) (Tenant, bool) {
+	if d == nil {
+		return Tenant{}, false
+	}
+	i, ok := d.tindex[id]
+	if !ok {
+		return Tenant{}, false
+	}
+	return d.tenants[i], true
+}
+
+// Linked reports whether a and b are linked (R5). It is symmetric, and false
+// when either is unknown. It costs two map lookups and a binary search over
+// the shorter of the two users' links.
+func (d *Directory) Linked(a, b UserID) bool {
+	if d == nil {
+		return false
+	}
+	ra, rb := d.index.find(a), d.index.find(b)
+	return ra != nil && rb != nil && d.linked(ra, rb)
+}
+
+// linked reports whether the users of two recs of d are linked, by a binary
+// search over the shorter of their link spans.
+func (d *Directory) linked(a, b *rec) bool {
+	if b.deg < a.deg {
+		a, b = b, a
+	}
+	_, found := slices.BinarySearch(d.links(a), b.idx)
+	return found
+}
+
+// links returns the span of d.adj holding r's links.
+func (d *Directory) links(r *rec) []int32 { return d.adj[r.adj : r.adj+r.deg] }
+
+// Links yields the users u is linked with, in increasing ID order. It yields
+// nothing for an unknown user.
+func (d *Directory) Links(u UserID) iter.Seq[UserID] {
+	return func(yield func(UserID) bool) {
+		if d == nil {
+			return
+		}
+		r := d.index.find(u)
+		if r == nil {
+			return
+		}
+		for _, j := range d.links(r) {
+			if !yield(d.users[j].ID) {
+				return
+			}
+		}
+	}
+}
+
+// Members yields the users of tenant t, in increasing ID order. It yields
+// nothing for an unknown tenant.
+func (d *Directory) Members(t TenantID) iter.Seq[UserID] {
+	return func(yield func(UserID) bool) {
+		if d == nil {
+			return
+		}
+		ti, ok := d.tindex[t]
+		if !ok {
+			return
+		}
+		for _, k := range d.mem[d.memOff[ti]:d.memOff[ti+1]] {
+			if !yield(d.users[k].ID) {
+				return
+			}
+		}
+	}
+}
+
+// Users yields every user in increasing ID order.
+func (d *Directory) Users() iter.Seq[User] {
+	return func(yield func(User) bool) {
+		if d == nil {
+			return
+		}
+		for _, u := range d.users {
+			if !yield(u) {
+				return
+			}
+		}
+	}
+}
+
+// Tenants yields every tenant in increasing ID order.
+func (d *Directory) Tenants() iter.Seq[Tenant] {
+	return func(yield func(Tenant) bool) {
+		if d == nil {
+			return
+		}
+		for _, t := range d.tenants {
+			if !yield(t) {
+				return
+			}
+		}
+	}
+}
+
+// AllLinks yields every link once, as Link{A, B} with A < B, in increasing
+// order of A and then B.
+func (d *Directory) AllLinks() iter.Seq[Link] {
+	return func(yield func(Link) bool) {
+		if d == nil {
+			return
+		}
+		for i := range d.users {
+			for _, j := range d.links(&d.recs[i]) {
+				if j > int32(i) && !yield(Link{d.users[i].ID, d.users[j].ID}) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// Len returns the number of users, tenants and distinct links.
+func (d *Directory) Len() (users, tenants, links int) {
+	if d == nil {
+		return 0, 0, 0
+	}
+	return len(d.users), len(d.tenants), d.nlinks
+}

@@ -1,0 +1,54 @@
+// Package extlink decides what people in a LINE WORKS-style business
+// messenger may do across company borders: talk 1:1, call, e-mail, create
+// rooms and groups, invite, appoint and resign group masters, hand the master
+// role over, leave and remove. It is a set of pure functions over immutable
+// values, with no dependencies outside the standard library.
+//
+// Every rule cites the specification (SPEC.md) by number: R1-R26 for rules,
+// D1-D8 for the project's own decisions where the sources are silent.
+//
+// # Values
+//
+// [Tenant], [Policy], [User], [Link] and [Contact] are plain comparable
+// structs: copy them freely. [Room] and [Group] are immutable values with
+// unexported fields, like [net/netip.Addr]: store and pass them as values;
+// every transition returns a new value, or an error together with the
+// unchanged old one, and never changes its receiver. Compare them with their
+// Equal methods (which go-cmp uses). A [Decision] is a comparable value that
+// holds no text, so deciding allocates nothing; its String and Err build the
+// sentence on demand.
+//
+// # The API in brief
+//
+//   - [NewDirectory] checks tenants, users and links and builds a
+//     [*Directory]; every function takes a [Store], which *Directory
+//     implements and a service can implement over its own storage.
+//   - [CanTalk], [CanCall], [CanEmail], [CanInvite] decide one question and
+//     explain a denial: the rule, the blocking user or tenant, a remedy
+//     (R24). [ContactCard] is the post's contact details [P3-P5].
+//   - [NewRoom], [Room.Invite], [Room.Convert], [NewGroup] and the [Group]
+//     transitions Invite, Appoint, Resign, Transfer, Leave and Remove apply
+//     the room and group rules (R7-R19); [Reconcile] brings a group in line
+//     with a changed directory (R20).
+//   - [Plan] and [Plan.Apply] replay a sequence of [Step]s (R21);
+//     [PlanGroup] finds the shortest one (R22).
+//
+// Refusals wrap [ErrDenied] and one cause sentinel, chosen in a fixed order
+// (D7), so errors.Is works and the answer is deterministic.
+//
+// # The workaround
+//
+// A group keeps the external flag it was created with, whoever leaves, and
+// stays a group down to one member (R11, R19). So a colleague A who is linked
+// with an outsider B can build a group for me and B, although B and I are not
+// linked:
+//
+//  1. A creates a group with B (R10),
+//  2. A invites me (R13),
+//  3. A hands me the master role (R17),
+//  4. A leaves (R18).
+//
+// I now share an external group with B, though I still cannot talk with B
+// 1:1 or call B. The package replays this trick, plans the shortest route for
+// any pair, and shows admins where their tenant is exposed to it.
+package extlink

@@ -1,0 +1,304 @@
+package extlink
+
+import (
+	"errors"
+	"fmt"
+	"iter"
+	"strconv"
+	"strings"
+)
+
+// Op is one kind of step in a [Plan]. The zero Op is invalid: Apply refuses
+// it with an ordinary error.
+type Op uint8
+
+// The Op values.
+const (
+	OpCreateRoom  Op = iota + 1 // By creates a room with Who (R7)
+	OpCreateGroup               // By creates a group with Who, or alone when Who is empty (R10)
+	OpInvite                    // By invites Who into the room (R8) or group (R13)
+	OpConvert                   // By turns the room into a group (R10)
+	OpAppoint                   // By appoints Who as master (R14)
+	OpResign                    // By resigns as master (R15)
+	OpTransfer                  // By hands the master role to Who (R17)
+	OpLeave                     // By leaves the group (R18)
+	OpRemove                    // By removes Who from the group (R16)
+	opEnd
+)
+
+var opWords = [...]string{"", "create-room", "create-group", "invite", "convert", "appoint", "resign", "transfer", "leave", "remove"}
+
+// String returns the op's word, such as "create-group", or "Op(n)" for the
+// zero Op or a value out of range.
+func (o Op) String() string {
+	if o > 0 && o < opEnd {
+		return opWords[o]
+	}
+	return fmt.Sprintf("Op(%d)", uint8(o))
+}
+
+// MarshalText encodes o as its word. It fails for the zero Op and values out
+// of range.
+func (o Op) MarshalText() ([]byte, error) { return enumMarshal("Op", opWords[:], o) }
+
+// UnmarshalText decodes an op's word. It leaves o unchanged on error.
+func (o *Op) UnmarshalText(b []byte) error { return enumUnmarshal("Op", opWords[:], o, b) }
+
+// needsWho reports whether the op names a second person: 1 must, 0 must not,
+// -1 may (a group created alone).
+func (o Op) needsWho() int {
+	switch o {
+	case OpConvert, OpResign, OpLeave:
+		return 0
+	case OpCreateGroup:
+		return -1
+	}
+	return 1
+}
+
+// Step is one operation of a [Plan]: By does Op, to Who. Who is empty for
+// OpConvert, OpResign and OpLeave, and for OpCreateGroup of a group of one.
+type Step struct {
+	Op      Op
+	By, Who UserID
+}
+
+// String returns the step as a sentence without its rule: "a invites me".
+func (s Step) String() string { return s.sentence() }
+
+func (s Step) sentence() string {
+	by, who := string(s.By), string(s.Who)
+	switch s.Op {
+	case OpCreateRoom:
+		return by + " creates a room with " + who
+	case OpCreateGroup:
+		if who == "" {
+			return by + " creates a group alone"
+		}
+		return by + " creates a group with " + who
+	case OpInvite:
+		return by + " invites " + who
+	case OpConvert:
+		return by + " turns the room into a group"
+	case OpAppoint:
+		return by + " appoints " + who + " as master"
+	case OpResign:
+		return by + " resigns as master"
+	case OpTransfer:
+		return by + " hands the master role to " + who
+	case OpLeave:
+		return by + " leaves the group"
+	case OpRemove:
+		return by + " removes " + who
+	}
+	return fmt.Sprintf("%s does %s to %s", by, s.Op, who)
+}
+
+// rule returns the rule a step is taken under; an invitation is R8 into a
+// room and R13 into a group.
+func (s Step) rule(inGroup bool) Rule {
+	switch s.Op {
+	case OpCreateRoom:
+		return R7
+	case OpCreateGroup, OpConvert:
+		return R10
+	case OpInvite:
+		if inGroup {
+			return R13
+		}
+		return R8
+	case OpAppoint:
+		return R14
+	case OpResign:
+		return R15
+	case OpTransfer:
+		return R17
+	case OpLeave:
+		return R18
+	case OpRemove:
+		return R16
+	}
+	return 0
+}
+
+// Plan is a sequence of steps that builds one group: it starts by creating a
+// room or a group, and ends with a group (R21, R22).
+type Plan []Step
+
+// String returns the plan as numbered sentences, one a line, each with the
+// rule it is taken under:
+//
+//  1. a creates a group with b (R10)
+//  2. a invites me (R13)
+func (p Plan) String() string {
+	var b strings.Builder
+	inGroup := false
+	for i, s := range p {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		switch s.Op {
+		case OpCreateGroup:
+			inGroup = true
+		case OpCreateRoom:
+			inGroup = false
+		}
+		b.WriteString(strconv.Itoa(i + 1))
+		b.WriteString(". ")
+		b.WriteString(s.sentence())
+		if r := s.rule(inGroup); r != 0 {
+			b.WriteString(" (" + r.String() + ")")
+		}
+		if s.Op == OpConvert {
+			inGroup = true
+		}
+	}
+	return b.String()
+}
+
+// StepError reports the step of a plan that failed. It wraps the step's
+// error, so errors.Is finds [ErrDenied] and the cause's sentinel when the
+// step was refused.
+type StepError struct {
+	Index int // the step's position in the plan, from 0
+	Step  Step
+	Err   error
+}
+
+// Error returns "extlink: step N: " and the step's error.
+func (e *StepError) Error() string {
+	return "extlink: step " + strconv.Itoa(e.Index+1) + ": " + strings.TrimPrefix(e.Err.Error(), "extlink: ")
+}
+
+// Unwrap returns the step's error.
+func (e *StepError) Unwrap() error { return e.Err }
+
+// Outcome is the state after one step of a [Plan], as [Plan.Replay] yields
+// it: the step, the rule it was taken under, and the room or group it left.
+type Outcome struct {
+	Index   int // the step's position in the plan, from 0
+	Step    Step
+	Rule    Rule  // the rule the step was taken under
+	InGroup bool  // the plan has a group by now; before that, Room holds the state
+	Room    Room  // the room, until it is converted
+	Group   Group // the group, once there is one
+}
+
+// String returns the step as a numbered sentence with its rule and the state
+// it left: "3. a turns the room into a group (R10): external group [a* b me]".
+func (o Outcome) String() string {
+	state := o.Room.String()
+	if o.InGroup {
+		state = o.Group.String()
+	}
+	return strconv.Itoa(o.Index+1) + ". " + o.Step.sentence() + " (" + o.Rule.String() + "): " + state
+}
+
+// Replay applies the plan's steps one by one through the operations of
+// [Room] and [Group], each checked by the rules, and yields the outcome of
+// each (R21, R26). On the first failing step it yields that step's
+// *[StepError] with the outcome so far and stops. See [Plan.Apply] for what
+// a plan must look like.
+func (p Plan) Replay(d Store) iter.Seq2[Outcome, error] {
+	return func(yield func(Outcome, error) bool) {
+		var o Outcome
+		fail := func(i int, err error) {
+			yield(o, &StepError{Index: i, Step: p[i], Err: err})
+		}
+		if len(p) == 0 {
+			yield(o, errors.New("extlink: the plan is empty"))
+			return
+		}
+		for i, s := range p {
+			if err := p.wellFormed(i, o.InGroup); err != nil {
+				fail(i, err)
+				return
+			}
+			var err error
+			switch s.Op {
+			case OpCreateRoom:
+				o.Room, err = NewRoom(d, s.By, s.Who)
+			case OpCreateGroup:
+				if s.Who == "" {
+					o.Group, err = NewGroup(d, s.By)
+				} else {
+					o.Group, err = NewGroup(d, s.By, s.Who)
+				}
+			case OpInvite:
+				if o.InGroup {
+					o.Group, err = o.Group.Invite(d, s.By, s.Who)
+				} else {
+					o.Room, err = o.Room.Invite(d, s.By, s.Who)
+				}
+			case OpConvert:
+				o.Group, err = o.Room.Convert(d, s.By)
+			case OpAppoint:
+				o.Group, err = o.Group.Appoint(d, s.By, s.Who)
+			case OpResign:
+				o.Group, err = o.Group.Resign(d, s.By)
+			case OpTransfer:
+				o.Group, err = o.Group.Transfer(d, s.By, s.Who)
+			case OpLeave:
+				o.Group, err = o.Group.Leave(d, s.By)
+			case OpRemove:
+				o.Group, err = o.Group.Remove(d, s.By, s.Who)
+			}
+			if err != nil {
+				fail(i, err)
+				return
+			}
+			o.Index, o.Step, o.Rule = i, s, s.rule(o.InGroup)
+			o.InGroup = o.InGroup || s.Op == OpCreateGroup || s.Op == OpConvert
+			if !yield(o, nil) {
+				return
+			}
+		}
+	}
+}
+
+// wellFormed checks step i's shape, before the rules are asked.
+func (p Plan) wellFormed(i int, inGroup bool) error {
+	s := p[i]
+	if s.Op == 0 || s.Op >= opEnd {
+		return fmt.Errorf("extlink: invalid op %s", s.Op)
+	}
+	switch n := s.Op.needsWho(); {
+	case n == 1 && s.Who == "":
+		return fmt.Errorf("extlink: %s needs a second person (Who)", s.Op)
+	case n == 0 && s.Who != "":
+		return fmt.Errorf("extlink: %s names nobody else, got Who %q", s.Op, s.Who)
+	}
+	create := s.Op == OpCreateRoom || s.Op == OpCreateGroup
+	switch {
+	case i == 0 && !create:
+		return fmt.Errorf("extlink: a plan starts by creating a room or a group, not with %s", s.Op)
+	case i > 0 && create:
+		return errors.New("extlink: a plan creates one room or group, at its first step")
+	case i > 0 && !inGroup && s.Op != OpInvite && s.Op != OpConvert:
+		return fmt.Errorf("extlink: %s needs a group; convert the room first", s.Op)
+	case inGroup && s.Op == OpConvert:
+		return errors.New("extlink: convert: the room is already a group")
+	}
+	return nil
+}
+
+// Apply replays every step through the operations of [Room] and [Group],
+// each checked by the rules, and returns the group the plan ends with. The
+// first step must create a room or a group, and a room must be converted
+// before group operations. On the first failing step it returns the zero
+// Group and a *[StepError]; a refused step's error wraps [ErrDenied] and its
+// cause, while a malformed step (a zero Op, a missing or extra Who, a group
+// operation on a room) gives an ordinary error.
+func (p Plan) Apply(d Store) (Group, error) {
+	var last Outcome
+	for o, err := range p.Replay(d) {
+		if err != nil {
+			return Group{}, err
+		}
+		last = o
+	}
+	if !last.InGroup {
+		return Group{}, errors.New("extlink: the plan ends with a room, not a group: convert it")
+	}
+	return last.Group, nil
+}
