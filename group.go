@@ -2,6 +2,7 @@ package extlink
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -676,4 +677,65 @@ func Reconcile(d Store, g Group) Group {
 		n.masters = 1
 	}
 	return n
+}
+
+// GroupState is a group's state as plain data, for storing a group and
+// restoring it with [RestoreGroup]; its JSON form is what world files use.
+type GroupState struct {
+	Members   []UserID `json:"members"`             // in join order, the earliest first
+	Masters   []UserID `json:"masters"`             // any order
+	External  bool     `json:"external,omitempty"`  // R11
+	Home      TenantID `json:"home"`                // the creator's tenant
+	Dissolved bool     `json:"dissolved,omitempty"` // D4: then no members and no masters
+}
+
+// State returns g as plain data: members in join order, masters sorted.
+func (g Group) State() GroupState {
+	return GroupState{Members: g.JoinOrder(), Masters: g.Masters(), External: g.external, Home: g.home, Dissolved: g.dissolved}
+}
+
+// RestoreGroup builds the group that s describes. It checks the state's
+// shape, not the rules: an empty home tenant, an empty or repeated member, a
+// master who is not a member, a live group without a member or without a
+// master, or a dissolved group with members are errors (ordinary ones, not
+// refusals). To apply the current directory's rules to a restored group,
+// call [Reconcile]. It does not keep s's slices.
+func RestoreGroup(s GroupState) (Group, error) {
+	if s.Home == "" {
+		return Group{}, errors.New("extlink: group state: empty home tenant")
+	}
+	if s.Dissolved {
+		if len(s.Members) > 0 || len(s.Masters) > 0 {
+			return Group{}, errors.New("extlink: group state: a dissolved group has no members or masters")
+		}
+		return Group{home: s.Home, external: s.External, dissolved: true}, nil
+	}
+	if len(s.Members) == 0 {
+		return Group{}, errors.New("extlink: group state: a live group has a member (R19)")
+	}
+	for _, m := range s.Members {
+		if m == "" {
+			return Group{}, errors.New("extlink: group state: empty member ID")
+		}
+	}
+	r, err := newRoster(s.Members, false)
+	if err != nil {
+		return Group{}, fmt.Errorf("extlink: group state: member %s", strings.TrimPrefix(err.Error(), "extlink: "))
+	}
+	g := Group{r: r, home: s.Home, external: s.External}
+	for _, m := range s.Masters {
+		i, ok := r.find(m)
+		switch {
+		case !ok:
+			return Group{}, fmt.Errorf("extlink: group state: master %q is not a member", m)
+		case r[i].master:
+			return Group{}, fmt.Errorf("extlink: group state: master %q is named twice", m)
+		}
+		r[i].master = true
+		g.masters++
+	}
+	if g.masters == 0 {
+		return Group{}, errors.New("extlink: group state: a live group has a master")
+	}
+	return g, nil
 }

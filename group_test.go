@@ -598,3 +598,54 @@ func TestGroupEqual(t *testing.T) {
 		t.Errorf("equal states compare unequal: %v %v", g3.JoinOrder(), g4.JoinOrder())
 	}
 }
+
+// A group's state round-trips through GroupState; bad states are refused.
+func TestGroupStateRoundTrip(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		w := genWorld(t, 3, 6)
+		d := mustDir(t, w)
+		by := rapid.SampledFrom(w.Users).Draw(t, "by").ID
+		g, err := extlink.NewGroup(d, by)
+		if err != nil {
+			t.Skip("cannot create")
+		}
+		for range rapid.IntRange(0, 6).Draw(t, "ops") {
+			who := rapid.SampledFrom(w.Users).Draw(t, "who").ID
+			switch rapid.IntRange(0, 3).Draw(t, "op") {
+			case 0:
+				g, _ = g.Invite(d, by, who)
+			case 1:
+				g, _ = g.Appoint(d, by, who)
+			case 2:
+				g, _ = g.Leave(d, who)
+			case 3:
+				g, _ = g.Remove(d, by, who)
+			}
+		}
+		back, err := extlink.RestoreGroup(g.State())
+		if err != nil {
+			t.Fatalf("restore %v: %v", g, err)
+		}
+		if !back.Equal(g) {
+			t.Fatalf("round trip: %v became %v", g, back)
+		}
+	})
+	for _, s := range []extlink.GroupState{
+		{Members: []extlink.UserID{"a"}, Masters: []extlink.UserID{"a"}},
+		{Home: "t1"},
+		{Home: "t1", Members: []extlink.UserID{"a"}},
+		{Home: "t1", Members: []extlink.UserID{"a", "a"}, Masters: []extlink.UserID{"a"}},
+		{Home: "t1", Members: []extlink.UserID{"a", ""}, Masters: []extlink.UserID{"a"}},
+		{Home: "t1", Members: []extlink.UserID{"a"}, Masters: []extlink.UserID{"b"}},
+		{Home: "t1", Members: []extlink.UserID{"a"}, Masters: []extlink.UserID{"a", "a"}},
+		{Home: "t1", Dissolved: true, Members: []extlink.UserID{"a"}},
+	} {
+		if _, err := extlink.RestoreGroup(s); err == nil || errors.Is(err, extlink.ErrDenied) {
+			t.Errorf("%+v: got %v, want an ordinary error", s, err)
+		}
+	}
+	gone, err := extlink.RestoreGroup(extlink.GroupState{Home: "t1", External: true, Dissolved: true})
+	if err != nil || !gone.Dissolved() || !gone.External() {
+		t.Errorf("dissolved: %v %v", gone, err)
+	}
+}
