@@ -490,12 +490,12 @@ func (d *Directory) linked(a, b *rec) bool {
 	if b.deg < a.deg {
 		a, b = b, a
 	}
-	_, found := slices.BinarySearch(d.links(a), b.idx)
+	_, found := slices.BinarySearch(d.span(a), b.idx)
 	return found
 }
 
-// links returns the span of d.adj holding r's links.
-func (d *Directory) links(r *rec) []int32 { return d.adj[r.adj : r.adj+r.deg] }
+// span returns the part of d.adj holding r's links.
+func (d *Directory) span(r *rec) []int32 { return d.adj[r.adj : r.adj+r.deg] }
 
 // Links yields the users u is linked with, in increasing ID order. It yields
 // nothing for an unknown user.
@@ -508,7 +508,7 @@ func (d *Directory) Links(u UserID) iter.Seq[UserID] {
 		if r == nil {
 			return
 		}
-		for _, j := range d.links(r) {
+		for _, j := range d.span(r) {
 			if !yield(d.users[j].ID) {
 				return
 			}
@@ -571,7 +571,7 @@ func (d *Directory) AllLinks() iter.Seq[Link] {
 			return
 		}
 		for i := range d.users {
-			for _, j := range d.links(&d.recs[i]) {
+			for _, j := range d.span(&d.recs[i]) {
 				if j > int32(i) && !yield(Link{d.users[i].ID, d.users[j].ID}) {
 					return
 				}

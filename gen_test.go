@@ -73,3 +73,51 @@ func genUser(t *rapid.T, w world, label string) extlink.UserID {
 	}
 	return rapid.SampledFrom(ids).Draw(t, label)
 }
+
+// genPlanWorld draws a valid world shaped for the planner: policies mostly
+// open, links sparse and group-creation rights scarce, so that shortest
+// plans often need intermediaries; some LINE users and closed policies
+// remain.
+func genPlanWorld(t *rapid.T, maxTenants, maxUsers int) world {
+	var w world
+	nt := rapid.IntRange(1, maxTenants).Draw(t, "tenants")
+	access := rapid.SampledFrom([]extlink.Access{
+		extlink.AccessAll, extlink.AccessAll, extlink.AccessAll, extlink.AccessAll,
+		extlink.AccessListed, extlink.AccessOff,
+	})
+	for i := range nt {
+		id := extlink.TenantID(fmt.Sprintf("t%d", i+1))
+		w.Tenants = append(w.Tenants, extlink.Tenant{ID: id, Policy: extlink.Policy{
+			Works:               access.Draw(t, "works"),
+			LINE:                access.Draw(t, "line"),
+			NoCalls:             rapid.IntRange(0, 4).Draw(t, "nocalls") == 2,
+			MembersCreateGroups: rapid.IntRange(0, 2).Draw(t, "create") == 1,
+			NoSelfLeave:         rapid.IntRange(0, 2).Draw(t, "noleave") == 1,
+		}})
+	}
+	nu := rapid.IntRange(2, maxUsers).Draw(t, "users")
+	for i := range nu {
+		u := extlink.User{ID: extlink.UserID(fmt.Sprintf("u%d", i+1))}
+		// rapid favours small draws: rare cases sit mid-range.
+		if rapid.IntRange(0, 19).Draw(t, "line") == 10 {
+			u.Kind = extlink.LINEUser
+		} else {
+			u.Tenant = w.Tenants[rapid.IntRange(0, nt-1).Draw(t, "tenant")].ID
+			if rapid.IntRange(0, 9).Draw(t, "admin") == 5 {
+				u.Role = extlink.Admin
+			}
+			u.Connected = rapid.IntRange(0, 9).Draw(t, "connected") != 5
+		}
+		w.Users = append(w.Users, u)
+	}
+	density := rapid.IntRange(1, 5).Draw(t, "density") // links per user, about
+	for i, a := range w.Users {
+		for _, b := range w.Users[i+1:] {
+			canLink := !colleagues(a, b) && !(a.Kind == extlink.LINEUser && b.Kind == extlink.LINEUser)
+			if canLink && rapid.IntRange(0, len(w.Users)-1).Draw(t, "link") < density {
+				w.Links = append(w.Links, extlink.Link{A: a.ID, B: b.ID})
+			}
+		}
+	}
+	return w
+}

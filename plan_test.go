@@ -1,0 +1,276 @@
+package extlink_test
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/extlink/extlink"
+	"github.com/google/go-cmp/cmp"
+	"pgregory.net/rapid"
+)
+
+// bfsState is a room or a group reached by some sequence of operations.
+type bfsState struct {
+	room    extlink.Room
+	group   extlink.Group
+	inGroup bool
+}
+
+func (s bfsState) key() string {
+	if !s.inGroup {
+		return "room " + fmt.Sprint(s.room.Members())
+	}
+	return fmt.Sprint("group ", s.group.Members(), s.group.Masters(), s.group.External(), s.group.Home(), s.group.Dissolved())
+}
+
+// oracle finds, by breadth-first search over every sequence of operations
+// (rooms included, each step one operation with at most one other person),
+// for every pair (me, target) the least number of steps to a group of
+// exactly {me, target} with me its only master, exploring up to maxDepth
+// steps. Pairs it does not reach are absent.
+func oracle(d *extlink.Directory, users []extlink.UserID, maxDepth int) map[[2]extlink.UserID]int {
+	found := map[[2]extlink.UserID]int{}
+	note := func(s bfsState, depth int) {
+		if !s.inGroup || s.group.Dissolved() || s.group.Len() != 2 {
+			return
+		}
+		ms, ma := s.group.Members(), s.group.Masters()
+		if len(ma) != 1 {
+			return
+		}
+		me := ma[0]
+		target := ms[0]
+		if target == me {
+			target = ms[1]
+		}
+		if _, ok := found[[2]extlink.UserID{me, target}]; !ok {
+			found[[2]extlink.UserID{me, target}] = depth
+		}
+	}
+	seen := map[string]bool{}
+	var level []bfsState
+	push := func(next *[]bfsState, s bfsState) {
+		if k := s.key(); !seen[k] {
+			seen[k] = true
+			*next = append(*next, s)
+		}
+	}
+	// Depth 1: every creation.
+	for _, by := range users {
+		if g, err := extlink.NewGroup(d, by); err == nil {
+			push(&level, bfsState{group: g, inGroup: true})
+		}
+		for _, who := range users {
+			if who == by {
+				continue
+			}
+			if r, err := extlink.NewRoom(d, by, who); err == nil {
+				push(&level, bfsState{room: r})
+			}
+			if g, err := extlink.NewGroup(d, by, who); err == nil {
+				push(&level, bfsState{group: g, inGroup: true})
+			}
+		}
+	}
+	for depth := 1; depth <= maxDepth; depth++ {
+		var next []bfsState
+		for _, s := range level {
+			note(s, depth)
+			if depth == maxDepth {
+				continue
+			}
+			for _, by := range users {
+				if !s.inGroup {
+					if g, err := s.room.Convert(d, by); err == nil {
+						push(&next, bfsState{group: g, inGroup: true})
+					}
+					for _, who := range users {
+						if r, err := s.room.Invite(d, by, who); err == nil {
+							push(&next, bfsState{room: r})
+						}
+					}
+					continue
+				}
+				g := s.group
+				try := func(n extlink.Group, err error) {
+					if err == nil {
+						push(&next, bfsState{group: n, inGroup: true})
+					}
+				}
+				try(g.Resign(d, by))
+				try(g.Leave(d, by))
+				for _, who := range users {
+					try(g.Invite(d, by, who))
+					try(g.Appoint(d, by, who))
+					try(g.Transfer(d, by, who))
+					try(g.Remove(d, by, who))
+				}
+			}
+		}
+		level = next
+	}
+	return found
+}
+
+// checkPlan fails unless p applies step by step and ends in exactly {me,
+// target} with me the only master.
+func checkPlan(t interface {
+	Helper()
+	Fatalf(string, ...any)
+}, d extlink.Store, p extlink.Plan, me, target extlink.UserID) {
+	t.Helper()
+	g, err := p.Apply(d)
+	if err != nil {
+		t.Fatalf("plan does not apply: %v\n%v", err, p)
+	}
+	if !slices.Equal(g.Members(), sorted([]extlink.UserID{me, target})) || !slices.Equal(g.Masters(), []extlink.UserID{me}) {
+		t.Fatalf("plan ends in %v, want [%s %s] with %s the only master\n%v", g, me, target, me, p)
+	}
+}
+
+// R22: on tiny worlds, for every pair of users, PlanGroup finds a plan
+// exactly when a brute-force search over every sequence of operations does,
+// of the same length, and the plan applies.
+func TestPlanGroupMatchesOracle(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		w := genPlanWorld(t, 4, 6)
+		d := mustDir(t, w)
+		var ids []extlink.UserID
+		for _, u := range w.Users {
+			ids = append(ids, u.ID)
+		}
+		const depth = 8
+		shortest := oracle(d, ids, depth)
+		for _, me := range ids {
+			for _, target := range ids {
+				if me == target {
+					continue
+				}
+				p, err := extlink.PlanGroup(d, me, target)
+				want, ok := shortest[[2]extlink.UserID{me, target}]
+				switch {
+				case err != nil && !errors.Is(err, extlink.ErrUnreachable):
+					t.Fatalf("PlanGroup(%s, %s): %v", me, target, err)
+				case err != nil && ok:
+					t.Fatalf("PlanGroup(%s, %s): %v; the oracle finds %d steps", me, target, err, want)
+				case err == nil && len(p) <= depth && len(p) != want:
+					t.Fatalf("PlanGroup(%s, %s) has %d steps, the oracle %d (0: none):\n%v", me, target, len(p), want, p)
+				case err == nil && len(p) > depth && ok:
+					t.Fatalf("PlanGroup(%s, %s) has %d steps, the oracle %d:\n%v", me, target, len(p), want, p)
+				}
+				if err == nil {
+					checkPlan(t, d, p, me, target)
+				}
+			}
+		}
+	})
+}
+
+// Every plan returned on random worlds of up to 50 users applies, is
+// deterministic, and is the same through a generic Store.
+func TestPlanGroupApplies(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		w := genWorld(t, 6, 50)
+		d := mustDir(t, w)
+		for range 5 {
+			me := rapid.SampledFrom(w.Users).Draw(t, "me").ID
+			target := rapid.SampledFrom(w.Users).Draw(t, "target").ID
+			if me == target {
+				continue
+			}
+			p, err := extlink.PlanGroup(d, me, target)
+			p2, err2 := extlink.PlanGroup(storeOnly{d}, me, target)
+			if diff := cmp.Diff(p, p2); diff != "" || (err == nil) != (err2 == nil) {
+				t.Fatalf("generic store differs: %v / %v\n%s", err, err2, diff)
+			}
+			if err != nil {
+				if !errors.Is(err, extlink.ErrUnreachable) || err.Error() != err2.Error() {
+					t.Fatalf("PlanGroup(%s, %s): %v", me, target, err)
+				}
+				continue
+			}
+			checkPlan(t, d, p, me, target)
+		}
+	})
+}
+
+// R22: the post's cast needs four steps; the post's own six are longer.
+func TestPlanGroupPost(t *testing.T) {
+	d := postDir(t, nil)
+	p, err := extlink.PlanGroup(d, "me", "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := extlink.Plan{
+		{Op: extlink.OpCreateGroup, By: "a", Who: "b"},
+		{Op: extlink.OpInvite, By: "a", Who: "me"},
+		{Op: extlink.OpTransfer, By: "a", Who: "me"},
+		{Op: extlink.OpLeave, By: "a"},
+	}
+	if diff := cmp.Diff(want, p); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	// Linked: the direct plan.
+	p, err = extlink.PlanGroup(d, "a", "b")
+	if err != nil || len(p) != 1 || p[0] != (extlink.Step{Op: extlink.OpCreateGroup, By: "a", Who: "b"}) {
+		t.Errorf("linked: %v %v", p, err)
+	}
+}
+
+// R22: why a plan is impossible, with the sentinel of the reason.
+func TestPlanGroupUnreachable(t *testing.T) {
+	tests := []struct {
+		name       string
+		mod        func(*world)
+		me, target extlink.UserID
+		cause      error
+		text       string
+	}{
+		{"unknown", nil, "me", "zz", extlink.ErrUnknownUser,
+			"extlink: no plan puts me and zz in a group of their own: zz is not in the directory (R22); check the ID"},
+		{"LINE user", nil, "me", "l", extlink.ErrNotPermitted,
+			"extlink: no plan puts me and l in a group of their own: l is a LINE user, and groups exclude LINE users (R6); talk with l in a room instead"},
+		{"not connected", func(w *world) {
+			policy(w, "t2", func(p *extlink.Policy) { p.Works = extlink.AccessListed })
+		}, "me", "b", extlink.ErrNotPermitted,
+			"extlink: no plan puts me and b in a group of their own: b is not one of t2's connected members, so cannot be in an external group (R12); add b to t2's connected members"},
+		{"switch off", func(w *world) {
+			policy(w, "t1", func(p *extlink.Policy) { p.Works = extlink.AccessOff })
+		}, "me", "b", extlink.ErrNotPermitted,
+			"extlink: no plan puts me and b in a group of their own: t1 does not allow talk with outside LINE WORKS users, so me cannot be in an external group (R12); ask t1's admin to allow it"},
+		{"no chain", func(w *world) { w.Links = nil }, "me", "b", extlink.ErrNotLinked,
+			"extlink: no plan puts me and b in a group of their own: no chain of people who can talk 1:1 connects them (R13); link me with b, or with someone linked with b"},
+		{"no creator", func(w *world) {
+			for i := range w.Tenants {
+				w.Tenants[i].Policy.MembersCreateGroups = false
+			}
+		}, "me", "b", extlink.ErrNotPermitted,
+			"extlink: no plan puts me and b in a group of their own: nobody who may create groups is on a chain between them (R12); let members create groups in me's tenant, or ask an admin"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := extlink.PlanGroup(postDir(t, tt.mod), tt.me, tt.target)
+			if !errors.Is(err, extlink.ErrUnreachable) || !errors.Is(err, tt.cause) {
+				t.Fatalf("got %v, want ErrUnreachable and %v", err, tt.cause)
+			}
+			if diff := cmp.Diff(tt.text, err.Error()); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+	if _, err := extlink.PlanGroup(postDir(t, nil), "me", "me"); err == nil || errors.Is(err, extlink.ErrUnreachable) {
+		t.Errorf("me twice: %v", err)
+	}
+}
+
+func TestPlanString(t *testing.T) {
+	p, _ := extlink.PlanGroup(postDir(t, nil), "me", "b")
+	want := "1. a creates a group with b (R10)\n2. a invites me (R13)\n3. a hands the master role to me (R17)\n4. a leaves the group (R18)"
+	if got := p.String(); got != want {
+		t.Errorf("got\n%s", got)
+	}
+	_ = strings.TrimSpace
+}
