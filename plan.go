@@ -476,7 +476,7 @@ func (h *nodeHeap) Less(i, j int) bool {
 	return a.x < b.x || a.x == b.x && h.g.id(a.n) < h.g.id(b.n)
 }
 func (h *nodeHeap) Swap(i, j int) { h.a[i], h.a[j] = h.a[j], h.a[i] }
-func (h *nodeHeap) Push(x any)   { h.a = append(h.a, x.(nodeCost)) }
+func (h *nodeHeap) Push(x any)    { h.a = append(h.a, x.(nodeCost)) }
 func (h *nodeHeap) Pop() any {
 	x := h.a[len(h.a)-1]
 	h.a = h.a[:len(h.a)-1]
