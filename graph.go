@@ -11,8 +11,11 @@ type graph interface {
 	node(id UserID) (int32, bool)
 	// id returns a node's user ID.
 	id(n int32) UserID
-	// rec returns a node's rec.
-	rec(n int32) rec
+	// rec returns a node's rec; callers must not change it. Every user of a
+	// tenant has the same tidx, and no other user has it.
+	rec(n int32) *rec
+	// less orders nodes by user ID.
+	less(a, b int32) bool
 	// links yields the nodes n is linked with, in increasing ID order.
 	links(n int32) iter.Seq[int32]
 	// members yields the nodes of n's tenant, n included, in increasing ID
@@ -28,7 +31,7 @@ func graphOf(s Store) graph {
 		}
 		return d
 	}
-	return &storeGraph{s: s, num: map[UserID]int32{}}
+	return &storeGraph{s: s, num: map[UserID]int32{}, tnum: map[TenantID]int32{}}
 }
 
 func (d *Directory) node(id UserID) (int32, bool) {
@@ -39,7 +42,8 @@ func (d *Directory) node(id UserID) (int32, bool) {
 }
 
 func (d *Directory) id(n int32) UserID { return d.users[n].ID }
-func (d *Directory) rec(n int32) rec   { return d.recs[n] }
+func (d *Directory) rec(n int32) *rec       { return &d.recs[n] }
+func (d *Directory) less(a, b int32) bool { return a < b } // users are sorted by ID
 
 func (d *Directory) links(n int32) iter.Seq[int32] {
 	return func(yield func(int32) bool) {
@@ -69,8 +73,9 @@ func (d *Directory) members(n int32) iter.Seq[int32] {
 type storeGraph struct {
 	s    Store
 	num  map[UserID]int32
+	tnum map[TenantID]int32 // tenants numbered as reached, for recs' tidx
 	ids  []UserID
-	recs []rec
+	recs []*rec
 }
 
 func (g *storeGraph) node(id UserID) (int32, bool) {
@@ -81,16 +86,25 @@ func (g *storeGraph) node(id UserID) (int32, bool) {
 	if !ok {
 		return 0, false
 	}
+	if r.kind == WorksUser {
+		t, ok := g.tnum[r.tenant]
+		if !ok {
+			t = int32(len(g.tnum))
+			g.tnum[r.tenant] = t
+		}
+		r.tidx = t
+	}
 	n := int32(len(g.ids))
 	g.num[id] = n
 	g.ids = append(g.ids, id)
-	g.recs = append(g.recs, r)
+	g.recs = append(g.recs, &r)
 	return n, true
 }
 
 func (g *storeGraph) id(n int32) UserID { return g.ids[n] }
 
-func (g *storeGraph) rec(n int32) rec { return g.recs[n] }
+func (g *storeGraph) rec(n int32) *rec        { return g.recs[n] }
+func (g *storeGraph) less(a, b int32) bool { return g.ids[a] < g.ids[b] }
 
 func (g *storeGraph) links(n int32) iter.Seq[int32] {
 	return func(yield func(int32) bool) {

@@ -1,7 +1,6 @@
 package extlink
 
 import (
-	"container/heap"
 	"errors"
 	"fmt"
 	"slices"
@@ -27,6 +26,10 @@ import (
 // [ErrUnreachable] and the sentinel of its reason, and says what would help.
 // Naming a user twice (me == target) is an ordinary error.
 func PlanGroup(d Store, me, target UserID) (Plan, error) {
+	return planGroup(d, me, target, false)
+}
+
+func planGroup(d Store, me, target UserID, exhaustive bool) (Plan, error) {
 	if me == target {
 		return nil, fmt.Errorf("extlink: plan: me and target are both %s", me)
 	}
@@ -35,8 +38,9 @@ func PlanGroup(d Store, me, target UserID) (Plan, error) {
 	if uerr != nil {
 		return nil, uerr
 	}
+	s.exhaustive = exhaustive
 	best := s.internal()
-	if ext, uerr := s.external(); uerr == nil && ext.cost < best.cost {
+	if ext, uerr := s.external(best); uerr == nil {
 		best = ext
 	} else if best.kind == candNone {
 		return nil, uerr
@@ -144,17 +148,6 @@ type candidate struct {
 
 const noNode = int32(-1)
 
-// search holds one PlanGroup query.
-type search struct {
-	g      graph
-	me, tg int32
-	rme    rec
-	rtg    rec
-	hm, ht map[int32]int32 // hop distances from me (not through target) and from target (not through me)
-	xb     map[int32]int32 // least cost of a subtree holding both me and target, rooted at the node
-	xbVia  map[int32]int32 // how xb was reached: a child to pass through, or noNode for a centre
-}
-
 func newSearch(g graph, me, target UserID) (*search, *UnreachableError) {
 	un := func(why Reason, p UserID, t TenantID) *UnreachableError {
 		return &UnreachableError{Me: me, Target: target, Reason: why, Party: p, Tenant: t}
@@ -167,7 +160,7 @@ func newSearch(g graph, me, target UserID) (*search, *UnreachableError) {
 	if !ok {
 		return nil, un(ReasonUnknownUser, target, "")
 	}
-	s := &search{g: g, me: m, tg: t, rme: g.rec(m), rtg: g.rec(t)}
+	s := &search{g: g, me: m, tg: t, rme: *g.rec(m), rtg: *g.rec(t)}
 	for _, x := range [...]struct {
 		id UserID
 		r  *rec
@@ -198,7 +191,7 @@ func (s *search) internal() candidate {
 		return candidate{kind: candInternal2, cost: 2, c: s.tg}
 	}
 	for c := range s.g.members(s.me) {
-		if r := s.g.rec(c); c != s.me && c != s.tg && creates(&r) {
+		if r := s.g.rec(c); c != s.me && c != s.tg && creates(r) {
 			return candidate{kind: candInternal4, cost: 4, c: c}
 		}
 	}
@@ -212,254 +205,18 @@ const maxCost = int32(1 << 30)
 func (s *search) nbrs(n int32) func(func(int32) bool) {
 	return func(yield func(int32) bool) {
 		for u := range s.g.links(n) {
-			if r := s.g.rec(u); inM(&r) && !yield(u) {
+			if r := s.g.rec(u); inM(r) && !yield(u) {
 				return
 			}
 		}
 		for u := range s.g.members(n) {
-			if r := s.g.rec(u); u != n && inM(&r) && !yield(u) {
+			if r := s.g.rec(u); u != n && inM(r) && !yield(u) {
 				return
 			}
 		}
 	}
 }
 
-// bfs returns hop distances from src over the external-group graph, not
-// expanding through block.
-func (s *search) bfs(src, block int32) map[int32]int32 {
-	lv := map[int32]int32{src: 0}
-	done := map[TenantID]bool{}
-	frontier := []int32{src}
-	for k := int32(1); len(frontier) > 0; k++ {
-		var next []int32
-		for _, v := range frontier {
-			if v == block {
-				continue
-			}
-			visit := func(u int32) bool {
-				if _, ok := lv[u]; !ok {
-					lv[u] = k
-					next = append(next, u)
-				}
-				return true
-			}
-			for u := range s.g.links(v) {
-				if r := s.g.rec(u); inM(&r) {
-					visit(u)
-				}
-			}
-			// Colleagues: the whole tenant is one hop away, once.
-			if r := s.g.rec(v); !done[r.tenant] {
-				done[r.tenant] = true
-				for u := range s.g.members(v) {
-					if ru := s.g.rec(u); u != v && inM(&ru) {
-						visit(u)
-					}
-				}
-			}
-		}
-		frontier = next
-	}
-	return lv
-}
-
-// xm is the cost of the path from u down to me, u and me included: u an
-// inviter, me a leaf below the root. ok is false when u has none.
-func (s *search) xm(u int32) (int32, bool) {
-	h, ok := s.hm[u]
-	if !ok || u == s.tg {
-		return 0, false
-	}
-	return wInviter*h + wMe, true
-}
-
-// xt is the cost of the path from u down to target.
-func (s *search) xt(u int32) (int32, bool) {
-	h, ok := s.ht[u]
-	if !ok || u == s.me {
-		return 0, false
-	}
-	return wInviter*h + wTarget, true
-}
-
-// computeXb fills xb: the least cost of a subtree rooted at a node (the
-// node's own weight included, as a non-root) that holds both me and target.
-// Seeds are me inviting toward target, target inviting toward me (and
-// handing its role on), and centres; the rest passes through a child.
-func (s *search) computeXb() {
-	s.xb, s.xbVia = map[int32]int32{}, map[int32]int32{}
-	q := &nodeHeap{g: s.g}
-	seed := func(n, x int32) {
-		if old, ok := s.xb[n]; !ok || x < old {
-			s.xb[n], s.xbVia[n] = x, noNode
-			heap.Push(q, nodeCost{n, x})
-		}
-	}
-	if h, ok := s.ht[s.me]; ok {
-		seed(s.me, wMe+wInviter*(h-1)+wTarget) // me, then a chain of h-1 inviters to target
-	}
-	if h, ok := s.hm[s.tg]; ok {
-		seed(s.tg, 2+wInviter*(h-1)+wMe) // target joins and is promoted, then the chain to me
-	}
-	for v, a := range s.hm {
-		if b, ok := s.ht[v]; ok && v != s.me && v != s.tg {
-			seed(v, wInviter+wInviter*(a-1)+wMe+wInviter*(b-1)+wTarget)
-		}
-	}
-	for q.Len() > 0 {
-		nc := heap.Pop(q).(nodeCost)
-		if nc.x != s.xb[nc.n] {
-			continue
-		}
-		for u := range s.nbrs(nc.n) {
-			if u == s.me || u == s.tg {
-				continue
-			}
-			if x := wInviter + nc.x; x < s.xbOr(u) {
-				s.xb[u], s.xbVia[u] = x, nc.n
-				heap.Push(q, nodeCost{u, x})
-			}
-		}
-	}
-}
-
-func (s *search) xbOr(n int32) int32 {
-	if x, ok := s.xb[n]; ok {
-		return x
-	}
-	return maxCost
-}
-
-// external returns the best plan through an external group, or why there is
-// none.
-func (s *search) external() (candidate, *UnreachableError) {
-	un := func(why Reason, p int32, t TenantID) *UnreachableError {
-		e := &UnreachableError{Me: s.g.id(s.me), Target: s.g.id(s.tg), Reason: why, Tenant: t}
-		if p != noNode {
-			e.Party = s.g.id(p)
-		}
-		return e
-	}
-	for _, x := range [...]struct {
-		n int32
-		r *rec
-	}{{s.me, &s.rme}, {s.tg, &s.rtg}} {
-		if why, _, t := externalOK(x.r, ""); why != ReasonNone {
-			return candidate{}, un(why, x.n, t)
-		}
-	}
-	s.hm = s.bfs(s.me, s.tg)
-	s.ht = s.bfs(s.tg, s.me)
-	if _, ok := s.hm[s.tg]; !ok {
-		return candidate{}, un(ReasonNotLinked, noNode, "")
-	}
-	s.computeXb()
-
-	best := candidate{kind: candNone, cost: maxCost}
-	consider := func(c candidate) {
-		if c.cost < best.cost {
-			best = c
-		}
-	}
-	// Candidate creators: everyone reached, in node order.
-	var roots []int32
-	for n := range s.hm {
-		roots = append(roots, n)
-	}
-	for n := range s.ht {
-		if _, ok := s.hm[n]; !ok {
-			roots = append(roots, n)
-		}
-	}
-	slices.SortFunc(roots, func(a, b int32) int { return strings.Compare(string(s.g.id(a)), string(s.g.id(b))) })
-	for _, c := range roots {
-		rc := s.g.rec(c)
-		if !creates(&rc) {
-			continue
-		}
-		s.evalRoot(c, &rc, consider)
-	}
-	if best.kind == candNone {
-		return candidate{}, un(ReasonNoGroupRights, noNode, "")
-	}
-	return best, nil
-}
-
-// evalRoot offers every tree rooted at c to consider.
-func (s *search) evalRoot(c int32, rc *rec, consider func(candidate)) {
-	cross := func(u int32) bool {
-		ru := s.g.rec(u)
-		return !colleague(rc, &ru)
-	}
-	// A pure partner: someone of another tenant c can create the group with,
-	// who is neither me nor target, joining only to make the group external.
-	pure := false
-	for q := range s.nbrs(c) {
-		if q != s.me && q != s.tg && cross(q) {
-			pure = true
-			break
-		}
-	}
-	// adj is the partner adjustment for a root whose children's tenants are
-	// as given: -1 when one child can be the partner, +1 for a pure partner.
-	adj := func(anyCross bool) (int32, bool) {
-		switch {
-		case anyCross:
-			return -1, true
-		case pure:
-			return +1, true
-		}
-		return 0, false
-	}
-	switch c {
-	case s.me:
-		for u := range s.nbrs(c) {
-			if x, ok := s.xt(u); ok {
-				if a, ok := adj(cross(u)); ok {
-					consider(candidate{kind: candRootMe, cost: wBase + x + a, c: c, u: u})
-				}
-			}
-		}
-		return
-	case s.tg:
-		for u := range s.nbrs(c) {
-			if x, ok := s.xm(u); ok {
-				if a, ok := adj(cross(u)); ok {
-					consider(candidate{kind: candRootTarget, cost: wBase + x + a, c: c, u: u})
-				}
-			}
-		}
-		return
-	}
-	// An intermediary creator: a centre with a child toward each terminal, or
-	// one child whose subtree holds both.
-	var ms, ts []int32
-	for u := range s.nbrs(c) {
-		if _, ok := s.xm(u); ok {
-			ms = append(ms, u)
-		}
-		if _, ok := s.xt(u); ok {
-			ts = append(ts, u)
-		}
-		if x, ok := s.xb[u]; ok {
-			if a, ok := adj(cross(u)); ok {
-				consider(candidate{kind: candRootPass, cost: wBase + wRoot + x + a, c: c, u: u})
-			}
-		}
-	}
-	for _, u := range ms {
-		xu, _ := s.xm(u)
-		for _, v := range ts {
-			if u == v {
-				continue
-			}
-			xv, _ := s.xt(v)
-			if a, ok := adj(cross(u) || cross(v)); ok {
-				consider(candidate{kind: candRootCenter, cost: wBase + wRoot + xu + xv + a, c: c, u: u, v: v})
-			}
-		}
-	}
-}
 
 type nodeCost struct{ n, x int32 }
 
@@ -473,7 +230,7 @@ type nodeHeap struct {
 func (h *nodeHeap) Len() int { return len(h.a) }
 func (h *nodeHeap) Less(i, j int) bool {
 	a, b := h.a[i], h.a[j]
-	return a.x < b.x || a.x == b.x && h.g.id(a.n) < h.g.id(b.n)
+	return a.x < b.x || a.x == b.x && h.g.less(a.n, b.n)
 }
 func (h *nodeHeap) Swap(i, j int) { h.a[i], h.a[j] = h.a[j], h.a[i] }
 func (h *nodeHeap) Push(x any)    { h.a = append(h.a, x.(nodeCost)) }
@@ -500,12 +257,13 @@ func (t *tree) add(parent, child int32) error {
 }
 
 // chain adds the path from v down to the terminal dst, stepping to a
-// neighbour one hop closer by lv each time, avoiding avoid.
-func (s *search) chain(t *tree, v, dst, avoid int32, lv map[int32]int32) error {
+// neighbour one hop closer by sd's levels each time, avoiding avoid.
+func (s *search) chain(t *tree, v, dst, avoid int32, sd *side) error {
 	for v != dst {
 		next := noNode
+		hv, _ := sd.lev(s, v)
 		for u := range s.nbrs(v) {
-			if h, ok := lv[u]; ok && h == lv[v]-1 && u != avoid && (!t.in[u] || u == dst && !t.in[u]) {
+			if h, ok := sd.lev(s, u); ok && h == hv-1 && u != avoid && !t.in[u] {
 				next = u
 				break
 			}
@@ -525,9 +283,9 @@ func (s *search) chain(t *tree, v, dst, avoid int32, lv map[int32]int32) error {
 func (s *search) subtree(t *tree, v int32) error {
 	switch {
 	case v == s.me:
-		return s.chain(t, v, s.tg, s.me, s.ht)
+		return s.chain(t, v, s.tg, s.me, s.t)
 	case v == s.tg:
-		return s.chain(t, v, s.me, s.tg, s.hm)
+		return s.chain(t, v, s.me, s.tg, s.m)
 	}
 	if via := s.xbVia[v]; via != noNode {
 		if err := t.add(v, via); err != nil {
@@ -535,10 +293,10 @@ func (s *search) subtree(t *tree, v int32) error {
 		}
 		return s.subtree(t, via)
 	}
-	if err := s.chain(t, v, s.me, s.tg, s.hm); err != nil {
+	if err := s.chain(t, v, s.me, s.tg, s.m); err != nil {
 		return err
 	}
-	return s.chain(t, v, s.tg, s.me, s.ht)
+	return s.chain(t, v, s.tg, s.me, s.t)
 }
 
 // build turns the chosen candidate into a plan.
@@ -559,21 +317,21 @@ func (s *search) build(c candidate) (Plan, error) {
 	switch c.kind {
 	case candRootMe:
 		if err = t.add(c.c, c.u); err == nil {
-			err = s.chain(t, c.u, s.tg, s.me, s.ht)
+			err = s.chain(t, c.u, s.tg, s.me, s.t)
 		}
 	case candRootTarget:
 		if err = t.add(c.c, c.u); err == nil {
-			err = s.chain(t, c.u, s.me, s.tg, s.hm)
+			err = s.chain(t, c.u, s.me, s.tg, s.m)
 		}
 	case candRootCenter:
 		if err = t.add(c.c, c.u); err == nil {
-			err = s.chain(t, c.u, s.me, s.tg, s.hm)
+			err = s.chain(t, c.u, s.me, s.tg, s.m)
 		}
 		if err == nil {
 			err = t.add(c.c, c.v)
 		}
 		if err == nil {
-			err = s.chain(t, c.v, s.tg, s.me, s.ht)
+			err = s.chain(t, c.v, s.tg, s.me, s.t)
 		}
 	case candRootPass:
 		if err = t.add(c.c, c.u); err == nil {
@@ -597,14 +355,14 @@ func (s *search) steps(t *tree) (Plan, error) {
 	// The partner: a child of another tenant, else a pure partner.
 	p := noNode
 	for _, u := range t.children[c] {
-		if ru := s.g.rec(u); !colleague(&rc, &ru) {
+		if ru := s.g.rec(u); !colleague(rc, ru) {
 			p = u
 			break
 		}
 	}
 	if p == noNode {
 		for q := range s.nbrs(c) {
-			if rq := s.g.rec(q); !t.in[q] && !colleague(&rc, &rq) {
+			if rq := s.g.rec(q); !t.in[q] && !colleague(rc, rq) {
 				p = q
 				break
 			}

@@ -274,3 +274,60 @@ func TestPlanString(t *testing.T) {
 	}
 	_ = strings.TrimSpace
 }
+
+// genBigTenantWorld draws a world of up to 200 users in a few large tenants:
+// the shape where tenant-level labels and the staged search's bounds matter.
+func genBigTenantWorld(t *rapid.T) world {
+	w := genPlanWorld(t, 5, 12)
+	extra := rapid.IntRange(0, 180).Draw(t, "extra")
+	for i := range extra {
+		u := extlink.User{ID: extlink.UserID(fmt.Sprintf("v%03d", i)), Tenant: w.Tenants[rapid.IntRange(0, len(w.Tenants)-1).Draw(t, "tenant")].ID}
+		u.Connected = rapid.IntRange(0, 9).Draw(t, "connected") != 5
+		if rapid.IntRange(0, 19).Draw(t, "admin") == 10 {
+			u.Role = extlink.Admin
+		}
+		w.Users = append(w.Users, u)
+	}
+	nl := rapid.IntRange(0, 2*len(w.Users)).Draw(t, "links")
+	have := map[[2]extlink.UserID]bool{}
+	for _, l := range w.Links {
+		have[[2]extlink.UserID{l.A, l.B}] = true
+	}
+	for range nl {
+		a := w.Users[rapid.IntRange(0, len(w.Users)-1).Draw(t, "a")]
+		b := w.Users[rapid.IntRange(0, len(w.Users)-1).Draw(t, "b")]
+		if a.ID == b.ID || colleagues(a, b) || a.Kind == extlink.LINEUser && b.Kind == extlink.LINEUser || have[[2]extlink.UserID{a.ID, b.ID}] || have[[2]extlink.UserID{b.ID, a.ID}] {
+			continue
+		}
+		have[[2]extlink.UserID{a.ID, b.ID}] = true
+		w.Links = append(w.Links, extlink.Link{A: a.ID, B: b.ID})
+	}
+	return w
+}
+
+// The staged search stops early; run to the end of the graph it must find
+// plans of the same length, for every pair drawn.
+func TestPlanGroupStagedMatchesExhaustive(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		w := genBigTenantWorld(t)
+		d := mustDir(t, w)
+		for range 10 {
+			me := rapid.SampledFrom(w.Users).Draw(t, "me").ID
+			target := rapid.SampledFrom(w.Users).Draw(t, "target").ID
+			if me == target {
+				continue
+			}
+			p, err := extlink.PlanGroup(d, me, target)
+			q, errq := extlink.PlanGroupExhaustive(d, me, target)
+			if (err == nil) != (errq == nil) || len(p) != len(q) {
+				t.Fatalf("PlanGroup(%s, %s): staged %d steps (%v), exhaustive %d (%v)\n%v\n--\n%v", me, target, len(p), err, len(q), errq, p, q)
+			}
+			if err == nil {
+				checkPlan(t, d, p, me, target)
+				checkPlan(t, d, q, me, target)
+			} else if err.Error() != errq.Error() {
+				t.Fatalf("reasons differ: %v / %v", err, errq)
+			}
+		}
+	})
+}

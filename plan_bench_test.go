@@ -1,0 +1,88 @@
+package extlink_test
+
+import (
+	"math/rand/v2"
+	"sync"
+	"testing"
+
+	"github.com/extlink/extlink"
+	"github.com/extlink/extlink/internal/gen"
+)
+
+// bigWorld is the 1,000,000-user generated directory, built once per process.
+var bigWorld = sync.OnceValues(func() (*gen.World, *extlink.Directory) {
+	w := gen.New(gen.Config{Users: 1_000_000, BigTenant: 10_000, Seed: 1})
+	d, err := extlink.NewDirectory(w.Tenants, w.Users, w.Links)
+	if err != nil {
+		panic(err)
+	}
+	return w, d
+})
+
+// planPairs picks n (me, target) pairs whose shortest plan has exactly
+// steps steps, by structure: one intermediary (me's colleague linked with
+// target) for 4, two (me's colleague linked with target's colleague) for 7.
+func planPairs(w *gen.World, d *extlink.Directory, steps, n int) [][2]extlink.UserID {
+	rng := rand.New(rand.NewPCG(uint64(steps), 9))
+	var out [][2]extlink.UserID
+	for tries := 0; len(out) < n && tries < 200_000; tries++ {
+		l := w.Links[rng.IntN(len(w.Links))]
+		x, _ := d.User(l.A)
+		y, _ := d.User(l.B)
+		if x.Kind != extlink.WorksUser || y.Kind != extlink.WorksUser {
+			continue
+		}
+		xs, ys := w.Members(x.Tenant), w.Members(y.Tenant)
+		me := xs[rng.IntN(len(xs))]
+		target := l.B
+		if steps == 7 {
+			target = ys[rng.IntN(len(ys))]
+		}
+		if me == l.A || target == me {
+			continue
+		}
+		if p, err := extlink.PlanGroup(d, me, target); err == nil && len(p) == steps {
+			out = append(out, [2]extlink.UserID{me, target})
+		}
+	}
+	return out
+}
+
+// BenchmarkPlanGroup plans on the 1,000,000-user directory (R22): pairs
+// linked directly, and pairs whose shortest plan goes through one or two
+// intermediaries.
+func BenchmarkPlanGroup(b *testing.B) {
+	w, d := bigWorld()
+	direct := func() [][2]extlink.UserID {
+		var out [][2]extlink.UserID
+		for _, p := range w.Pairs(400, 5) {
+			if p.Kind == "linked" {
+				if q, err := extlink.PlanGroup(d, p.A, p.B); err == nil && len(q) <= 2 {
+					out = append(out, [2]extlink.UserID{p.A, p.B})
+				}
+			}
+		}
+		return out
+	}()
+	for _, bc := range []struct {
+		name  string
+		pairs [][2]extlink.UserID
+	}{
+		{"users=1M/chain=direct", direct},
+		{"users=1M/chain=1", planPairs(w, d, 4, 64)},
+		{"users=1M/chain=2", planPairs(w, d, 7, 64)},
+	} {
+		if len(bc.pairs) == 0 {
+			b.Fatalf("%s: no pairs", bc.name)
+		}
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				p := bc.pairs[i%len(bc.pairs)]
+				if _, err := extlink.PlanGroup(d, p[0], p[1]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

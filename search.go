@@ -1,0 +1,564 @@
+package extlink
+
+import (
+	"container/heap"
+	"slices"
+)
+
+// The staged search behind PlanGroup.
+//
+// By the cost model (plan.go), a tree that uses a node at hop distance a
+// from me on its way down to me costs at least 3a+2, and one that uses a node
+// at distance b from target costs at least 3b+1. So every tree costing at
+// most 3R is found from the distances up to R-1 on both sides, and its root
+// lies next to a node at distance at most R-2, next to a node whose
+// both-terminal subtree is cheap, or among a few creators of a tenant met on
+// the way. Stage R grows both searches by one hop and evaluates those roots.
+// Since every tree cheaper than 3R+1 has then been seen, the search stops at
+// the first stage whose best tree costs at most 3R+1, or when both searches
+// have run out of graph.
+//
+// A search labels users explicitly when reached by a link, but a tenant
+// entered at level k labels its members implicitly at k+1: nobody lists a
+// tenant's members until something must be done with each of them (expand
+// their links one level further, seed them as centres). And a creator met
+// through a link collects the nodes it was met from: those are the only
+// children of another tenant a root can use under the bound, so evaluating a
+// root costs what finding it did. A stage so costs about the links of the
+// nodes it expands, not the size of their tenants nor the links of the roots.
+
+// side is one of the two searches: from me (not expanding through target),
+// or from target (not expanding through me).
+type side struct {
+	src, block int32
+	ex         map[int32]int32   // explicit levels
+	tl         map[int32]int32   // tenant levels, by tidx: members are one hop further
+	trep       map[int32]int32   // a member of each entered tenant
+	tlist      []int32           // entered tenants, in order
+	depth      int32             // every node at level <= depth is labelled
+	cur        []int32           // explicit nodes at level depth, not yet expanded
+	curT       []int32           // tenants whose members are at level depth, not yet expanded
+	done       bool              // no node is left to reach
+	roots      map[int32][]int32 // creators linked to expanded nodes: those nodes
+}
+
+func newSide(src, block int32) *side {
+	return &side{
+		src: src, block: block,
+		ex: map[int32]int32{src: 0}, tl: map[int32]int32{}, trep: map[int32]int32{},
+		cur: []int32{src}, roots: map[int32][]int32{},
+	}
+}
+
+// lev returns v's level, if labelled.
+func (sd *side) lev(s *search, v int32) (int32, bool) {
+	l, ok := sd.ex[v]
+	if r := s.g.rec(v); inM(r) {
+		if t, in := sd.tl[r.tidx]; in && (!ok || t+1 < l) {
+			return t + 1, true
+		}
+	}
+	return l, ok
+}
+
+// grow labels every node up to level to.
+func (sd *side) grow(s *search, to int32) {
+	for sd.depth < to && !sd.done {
+		k := sd.depth
+		var nextEx, nextT []int32
+		expand := func(v int32) {
+			if v == sd.block {
+				return
+			}
+			for u := range s.g.links(v) {
+				ru := s.g.rec(u)
+				if !inM(ru) {
+					continue
+				}
+				if l, ok := sd.lev(s, u); !ok || l > k+1 {
+					sd.ex[u] = k + 1
+					nextEx = append(nextEx, u)
+				}
+				if creates(ru) {
+					sd.roots[u] = append(sd.roots[u], v)
+				}
+			}
+			rv := s.g.rec(v)
+			if _, ok := sd.tl[rv.tidx]; !ok {
+				sd.tl[rv.tidx], sd.trep[rv.tidx] = k, v
+				sd.tlist = append(sd.tlist, rv.tidx)
+				nextT = append(nextT, rv.tidx)
+			}
+		}
+		for _, v := range sd.cur {
+			expand(v)
+		}
+		for _, t := range sd.curT {
+			for u := range s.g.members(sd.trep[t]) {
+				if inM(s.g.rec(u)) {
+					if l, _ := sd.lev(s, u); l == k && sd.ex[u] != k {
+						expand(u)
+					}
+				}
+			}
+		}
+		sd.cur, sd.curT, sd.depth = nextEx, nextT, k+1
+		if len(nextEx) == 0 && len(nextT) == 0 {
+			sd.done = true
+		}
+	}
+}
+
+// search holds one PlanGroup query.
+type search struct {
+	g          graph
+	me, tg     int32
+	rme, rtg   rec
+	m, t       *side
+	xb         map[int32]int32 // least cost of a subtree holding both terminals, rooted at the node
+	xbVia      map[int32]int32 // the child it passes through, or noNode for a seed
+	exhaustive bool            // run both searches to the end before choosing (tests)
+}
+
+// xm is the cost of the path from u down to me, u and me included: u an
+// inviter, me a leaf below the root.
+func (s *search) xm(u int32) (int32, bool) {
+	if u == s.tg {
+		return 0, false
+	}
+	h, ok := s.m.lev(s, u)
+	return wInviter*h + wMe, ok
+}
+
+// xt is the cost of the path from u down to target.
+func (s *search) xt(u int32) (int32, bool) {
+	if u == s.me {
+		return 0, false
+	}
+	h, ok := s.t.lev(s, u)
+	return wInviter*h + wTarget, ok
+}
+
+// external returns the best plan, starting from initial (the internal one,
+// if any), or why no external group will do.
+func (s *search) external(initial candidate) (candidate, *UnreachableError) {
+	un := func(why Reason, p int32, t TenantID) *UnreachableError {
+		e := &UnreachableError{Me: s.g.id(s.me), Target: s.g.id(s.tg), Reason: why, Tenant: t}
+		if p != noNode {
+			e.Party = s.g.id(p)
+		}
+		return e
+	}
+	for _, x := range [...]struct {
+		n int32
+		r *rec
+	}{{s.me, &s.rme}, {s.tg, &s.rtg}} {
+		if why, _, t := externalOK(x.r, ""); why != ReasonNone {
+			return candidate{}, un(why, x.n, t)
+		}
+	}
+	s.m, s.t = newSide(s.me, s.tg), newSide(s.tg, s.me)
+	best := initial
+	for r := int32(1); ; r++ {
+		s.m.grow(s, r-1)
+		s.t.grow(s, r-1)
+		final := s.m.done && s.t.done
+		if s.exhaustive && !final {
+			continue
+		}
+		bound, lim := 3*r, r-2
+		if final {
+			bound, lim = maxCost, maxCost
+		}
+		if c := s.evaluate(bound, lim); c.cost < best.cost {
+			best = c
+		}
+		if final || best.cost <= bound+1 {
+			break
+		}
+	}
+	if best.kind != candNone {
+		return best, nil
+	}
+	if _, ok := s.m.lev(s, s.tg); !ok {
+		return candidate{}, un(ReasonNotLinked, noNode, "")
+	}
+	return candidate{}, un(ReasonNoGroupRights, noNode, "")
+}
+
+// evaluate returns the best tree among those costing at most bound (it may
+// return a costlier one it happens to see), using the labels so far; lim is
+// the highest level whose nodes' neighbours may be roots.
+func (s *search) evaluate(bound, lim int32) candidate {
+	s.computeXb(bound)
+	agg := aggregates{s: s, cache: map[int32]*[3]top2{}}
+	agg.index()
+
+	// Candidate roots, each with the children of another tenant it can use.
+	kids := map[int32][]int32{}
+	want := func(c int32) {
+		if _, ok := kids[c]; !ok {
+			kids[c] = nil
+		}
+	}
+	// me and target as roots use children one hop further than lim: their
+	// links are read directly.
+	for _, c := range [...]int32{s.me, s.tg} {
+		if creates(s.g.rec(c)) {
+			want(c)
+			for u := range s.g.links(c) {
+				if inM(s.g.rec(u)) {
+					kids[c] = append(kids[c], u)
+				}
+			}
+		}
+	}
+	for _, sd := range [...]*side{s.m, s.t} {
+		for c, from := range sd.roots {
+			if c == s.me || c == s.tg {
+				continue
+			}
+			for _, v := range from {
+				if l, _ := sd.lev(s, v); l <= lim {
+					kids[c] = append(kids[c], v)
+				}
+			}
+		}
+	}
+	tenants := map[int32]int32{} // a member of each tenant whose creators may be roots
+	for _, sd := range [...]*side{s.m, s.t} {
+		for _, t := range sd.tlist {
+			if sd.tl[t] <= lim {
+				tenants[t] = sd.trep[t]
+			}
+		}
+	}
+	for v, x := range s.xb {
+		if x+wBase+wRoot-1 > bound {
+			continue
+		}
+		for u := range s.g.links(v) {
+			if ru := s.g.rec(u); inM(ru) && creates(ru) {
+				kids[u] = append(kids[u], v)
+			}
+		}
+		if rv := s.g.rec(v); rv.kind == WorksUser {
+			tenants[rv.tidx] = v
+		}
+	}
+	for _, rep := range tenants {
+		// A creator whose useful children are all colleagues costs the same
+		// as any other such creator of its tenant, but for being one of the
+		// best children itself: the first few eligible ones, by ID, cover it.
+		n := 0
+		for c := range s.g.members(rep) {
+			if rc := s.g.rec(c); inM(rc) && creates(rc) && s.pure(c) {
+				want(c)
+				if n++; n == 4 {
+					break
+				}
+			}
+		}
+	}
+	order := make([]int32, 0, len(kids))
+	for c := range kids {
+		order = append(order, c)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		if s.g.less(a, b) {
+			return -1
+		}
+		return 1
+	})
+	best := candidate{kind: candNone, cost: maxCost}
+	for _, c := range order {
+		if cand := s.evalRoot(c, kids[c], &agg); cand.cost < best.cost {
+			best = cand
+		}
+	}
+	return best
+}
+
+// pure reports whether c has a partner of another tenant to create an
+// external group with who is neither me nor target: a pure partner.
+func (s *search) pure(c int32) bool {
+	for q := range s.g.links(c) {
+		if inM(s.g.rec(q)) && q != s.me && q != s.tg {
+			return true
+		}
+	}
+	return false
+}
+
+// nv is a node with a value, ordered by value and then user ID.
+type nv struct{ x, n int32 }
+
+var noNV = nv{maxCost, noNode}
+
+// top2 keeps the two least nvs of distinct nodes.
+type top2 struct{ a, b nv }
+
+func newTop2() top2 { return top2{noNV, noNV} }
+
+func (s *search) nvLess(p, q nv) bool {
+	switch {
+	case p.x != q.x:
+		return p.x < q.x
+	case q.n == noNode:
+		return p.n != noNode
+	case p.n == noNode:
+		return false
+	}
+	return s.g.less(p.n, q.n)
+}
+
+func (t *top2) add(s *search, p nv) {
+	switch {
+	case p.n == t.a.n:
+		if s.nvLess(p, t.a) {
+			t.a = p
+		}
+	case p.n == t.b.n:
+		if s.nvLess(p, t.b) {
+			t.b = p
+		}
+		if s.nvLess(t.b, t.a) {
+			t.a, t.b = t.b, t.a
+		}
+	case s.nvLess(p, t.a):
+		t.a, t.b = p, t.a
+	case s.nvLess(p, t.b):
+		t.b = p
+	}
+}
+
+// except returns the least nv whose node is none of ex.
+func (t *top2) except(ex ...int32) nv {
+	for _, p := range [...]nv{t.a, t.b} {
+		if p.n != noNode && !slices.Contains(ex, p.n) {
+			return p
+		}
+	}
+	return noNV
+}
+
+// aggregates are, per tenant, the two least values of its members as
+// children toward me, toward target and holding both: what a root gets from
+// colleague children.
+type aggregates struct {
+	s     *search
+	cache map[int32]*[3]top2
+	byT   map[int32][]int32 // explicitly labelled nodes per tenant
+}
+
+func (a *aggregates) index() {
+	a.byT = map[int32][]int32{}
+	seen := map[int32]bool{}
+	add := func(v int32) {
+		if !seen[v] {
+			seen[v] = true
+			if r := a.s.g.rec(v); r.kind == WorksUser {
+				a.byT[r.tidx] = append(a.byT[r.tidx], v)
+			}
+		}
+	}
+	for _, sd := range [...]*side{a.s.m, a.s.t} {
+		for v := range sd.ex {
+			add(v)
+		}
+	}
+	for v := range a.s.xb {
+		add(v)
+	}
+}
+
+// of returns the aggregates of c's tenant: toward me, toward target, both.
+func (a *aggregates) of(c int32) *[3]top2 {
+	s := a.s
+	t := s.g.rec(c).tidx
+	if x, ok := a.cache[t]; ok {
+		return x
+	}
+	x := &[3]top2{newTop2(), newTop2(), newTop2()}
+	a.cache[t] = x
+	offer := func(v int32) {
+		if y, ok := s.xm(v); ok {
+			x[0].add(s, nv{y, v})
+		}
+		if y, ok := s.xt(v); ok {
+			x[1].add(s, nv{y, v})
+		}
+		if y, ok := s.xb[v]; ok {
+			x[2].add(s, nv{y, v})
+		}
+	}
+	for _, v := range a.byT[t] {
+		offer(v)
+	}
+	// Members labelled only through their tenant: the first few by ID stand
+	// for all of them (their values are equal).
+	_, im := s.m.tl[t]
+	_, it := s.t.tl[t]
+	if im || it {
+		n := 0
+		for v := range s.g.members(c) {
+			if inM(s.g.rec(v)) && v != s.me && v != s.tg {
+				offer(v)
+				if n++; n == 4 {
+					break
+				}
+			}
+		}
+	}
+	return x
+}
+
+// evalRoot returns the least-cost tree rooted at c, whose children of
+// another tenant are among cross.
+func (s *search) evalRoot(c int32, cross []int32, agg *aggregates) candidate {
+	best := candidate{kind: candNone, cost: maxCost}
+	offer := func(k int, cost, u, v int32) {
+		if cost < best.cost {
+			best = candidate{kind: k, cost: cost, c: c, u: u, v: v}
+		}
+	}
+	cm, ct, cb := newTop2(), newTop2(), newTop2()
+	for _, u := range cross {
+		if x, ok := s.xm(u); ok {
+			cm.add(s, nv{x, u})
+		}
+		if x, ok := s.xt(u); ok {
+			ct.add(s, nv{x, u})
+		}
+		if x, ok := s.xb[u]; ok {
+			cb.add(s, nv{x, u})
+		}
+	}
+	a := agg.of(c)
+	am, at, ab := &a[0], &a[1], &a[2]
+	pure := s.pure(c)
+	switch c {
+	case s.me:
+		if p := ct.except(); p.n != noNode {
+			offer(candRootMe, wBase+p.x-1, p.n, noNode)
+		}
+		if p := at.except(c); p.n != noNode && pure {
+			offer(candRootMe, wBase+p.x+1, p.n, noNode)
+		}
+		return best
+	case s.tg:
+		if p := cm.except(); p.n != noNode {
+			offer(candRootTarget, wBase+p.x-1, p.n, noNode)
+		}
+		if p := am.except(c); p.n != noNode && pure {
+			offer(candRootTarget, wBase+p.x+1, p.n, noNode)
+		}
+		return best
+	}
+	const w = wBase + wRoot
+	// A centre: one child toward me, another toward target.
+	pair := func(ms, ts *top2, adj int32, ex int32) {
+		u1 := ms.except(ex)
+		for _, u := range [...]nv{u1, ms.except(ex, u1.n)} {
+			if u.n == noNode {
+				continue
+			}
+			if v := ts.except(ex, u.n); v.n != noNode {
+				offer(candRootCenter, w+u.x+v.x+adj, u.n, v.n)
+			}
+		}
+	}
+	union := func(x, y *top2, ex int32) *top2 {
+		z := newTop2()
+		for _, p := range [...]nv{x.a, x.b, y.a, y.b} {
+			if p.n != noNode && p.n != ex {
+				z.add(s, p)
+			}
+		}
+		return &z
+	}
+	pair(&cm, union(&ct, at, c), -1, c)
+	pair(union(&cm, am, c), &ct, -1, c)
+	if pure {
+		pair(am, at, +1, c)
+	}
+	// One child holding both.
+	if p := cb.except(); p.n != noNode {
+		offer(candRootPass, w+p.x-1, p.n, noNode)
+	}
+	if p := ab.except(c); p.n != noNode && pure {
+		offer(candRootPass, w+p.x+1, p.n, noNode)
+	}
+	return best
+}
+
+// computeXb fills xb for subtrees cheap enough to matter under bound: the
+// least cost of a subtree rooted at a node (its own weight included, as a
+// non-root) holding both me and target. Seeds are me inviting toward target,
+// target inviting toward me (and handing its role on), and centres; the
+// rest passes through a child.
+func (s *search) computeXb(bound int32) {
+	s.xb, s.xbVia = map[int32]int32{}, map[int32]int32{}
+	limit := bound - (wBase + wRoot - 1) // a root adds at least this
+	q := &nodeHeap{g: s.g}
+	seed := func(n, x int32) {
+		if x > limit {
+			return
+		}
+		if old, ok := s.xb[n]; !ok || x < old {
+			s.xb[n], s.xbVia[n] = x, noNode
+			heap.Push(q, nodeCost{n, x})
+		}
+	}
+	if h, ok := s.t.lev(s, s.me); ok {
+		seed(s.me, wMe+wInviter*(h-1)+wTarget)
+	}
+	if h, ok := s.m.lev(s, s.tg); ok {
+		seed(s.tg, 2+wInviter*(h-1)+wMe)
+	}
+	centre := func(v int32) {
+		if v == s.me || v == s.tg {
+			return
+		}
+		a, oka := s.m.lev(s, v)
+		b, okb := s.t.lev(s, v)
+		if oka && okb {
+			seed(v, wInviter+wInviter*(a-1)+wMe+wInviter*(b-1)+wTarget)
+		}
+	}
+	for _, sd := range [...]*side{s.m, s.t} {
+		for v := range sd.ex {
+			centre(v)
+		}
+	}
+	// Tenants met from both sides: their members are centres too.
+	for t, a := range s.m.tl {
+		if b, ok := s.t.tl[t]; ok && wInviter*(a+b+2) <= limit {
+			for v := range s.g.members(s.m.trep[t]) {
+				centre(v)
+			}
+		}
+	}
+	for q.Len() > 0 {
+		nc := heap.Pop(q).(nodeCost)
+		if nc.x != s.xb[nc.n] || nc.x+wInviter > limit {
+			continue
+		}
+		for u := range s.nbrs(nc.n) {
+			if u == s.me || u == s.tg {
+				continue
+			}
+			if x := wInviter + nc.x; x < s.xbOr(u) {
+				s.xb[u], s.xbVia[u] = x, nc.n
+				heap.Push(q, nodeCost{u, x})
+			}
+		}
+	}
+}
+
+func (s *search) xbOr(n int32) int32 {
+	if x, ok := s.xb[n]; ok {
+		return x
+	}
+	return maxCost
+}
