@@ -41,8 +41,8 @@ func (d *Directory) node(id UserID) (int32, bool) {
 	return 0, false
 }
 
-func (d *Directory) id(n int32) UserID { return d.users[n].ID }
-func (d *Directory) rec(n int32) *rec       { return &d.recs[n] }
+func (d *Directory) id(n int32) UserID    { return d.users[n].ID }
+func (d *Directory) rec(n int32) *rec     { return &d.recs[n] }
 func (d *Directory) less(a, b int32) bool { return a < b } // users are sorted by ID
 
 func (d *Directory) links(n int32) iter.Seq[int32] {
@@ -103,7 +103,7 @@ func (g *storeGraph) node(id UserID) (int32, bool) {
 
 func (g *storeGraph) id(n int32) UserID { return g.ids[n] }
 
-func (g *storeGraph) rec(n int32) *rec        { return g.recs[n] }
+func (g *storeGraph) rec(n int32) *rec     { return g.recs[n] }
 func (g *storeGraph) less(a, b int32) bool { return g.ids[a] < g.ids[b] }
 
 func (g *storeGraph) links(n int32) iter.Seq[int32] {

@@ -217,7 +217,6 @@ func (s *search) nbrs(n int32) func(func(int32) bool) {
 	}
 }
 
-
 type nodeCost struct{ n, x int32 }
 
 // nodeHeap orders by cost, then user ID, so that pops are deterministic and
