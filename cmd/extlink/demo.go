@@ -7,6 +7,33 @@ import (
 	"github.com/extlink/extlink"
 )
 
+var demoCmd = &command{
+	name:     "demo",
+	synopsis: "",
+	summary:  "replay the post's trick on its built-in cast",
+	run:      runDemo,
+	help: `Demo needs no world file: it builds the post's cast (A and me at t1, B at
+t2, A linked with B) and shows me's contact card for B, the post's six
+steps with the rule that allowed each, and the final group of B and me.
+
+Exit status: 0, or 2 for arguments.
+
+Example:
+  extlink demo
+`,
+}
+
+func runDemo(c *command, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 1 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		fmt.Fprint(stdout, c.usage())
+		return exitOK
+	}
+	if len(args) > 0 {
+		return c.usageError(stderr, "unexpected arguments %q", args)
+	}
+	return demo(stdout, stderr)
+}
+
 // postWorld is the post's cast [P9]: A and me at our company, B at a
 // partner company, A linked with B. Both companies let every member talk
 // with outside LINE WORKS users; ours lets members create groups.
@@ -25,6 +52,9 @@ func postWorld() (*extlink.Directory, error) {
 		[]extlink.Link{{A: "a", B: "b"}},
 	)
 }
+
+// demoContact is B in t1's shared address book, added by A [P1-P3].
+var demoContact = extlink.Contact{Tenant: "t1", Owner: "a", User: "b", Name: "B", Email: "b@partner.example"}
 
 // sixSteps is the post's trick [P10].
 var sixSteps = extlink.Plan{
@@ -47,8 +77,7 @@ func demo(stdout, stderr io.Writer) int {
 	fmt.Fprintln(stdout, "The post's cast: A and me at t1, B at t2; A is linked with B, me is not.")
 	fmt.Fprintln(stdout)
 	fmt.Fprintln(stdout, "me opens B in the shared address book:")
-	c := extlink.Contact{Tenant: "t1", Owner: "a", User: "b", Name: "B", Email: "b@partner.example"}
-	fmt.Fprint(stdout, extlink.ContactCard(d, "me", c))
+	fmt.Fprint(stdout, extlink.ContactCard(d, "me", demoContact))
 	fmt.Fprintln(stdout)
 	fmt.Fprintln(stdout, "A builds a group of B and me, six steps, each checked by the rules (R21):")
 	var last extlink.Outcome

@@ -1,52 +1,113 @@
-// Command extlink answers questions about who may do what across company
-// borders in a LINE WORKS-style messenger, using the extlink library.
-//
-// Usage:
-//
-//	extlink demo    replay the post's trick on its built-in cast
-//	extlink help    show this help
 package main
 
 import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-const usage = `usage: extlink <command> [arguments]
+// The exit statuses, like grep's.
+const (
+	exitOK    = 0 // allowed, valid, done
+	exitNo    = 1 // denied, invalid
+	exitUsage = 2 // usage or bad input
+)
+
+// command is one subcommand of extlink. Adding a command is adding an entry
+// to commands: run gets the arguments after the command's name.
+type command struct {
+	name     string
+	synopsis string // the arguments, for the usage line
+	summary  string // one line, for the command list
+	help     string // the rest of the usage: what it does, flags, output, exit status, an example
+	run      func(c *command, args []string, stdout, stderr io.Writer) int
+}
+
+// commands lists extlink's commands in the order help shows them.
+func commands() []*command {
+	return []*command{demoCmd, checkCmd, validateCmd}
+}
+
+func lookupCommand(name string) *command {
+	for _, c := range commands() {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// usage returns the command's full usage text.
+func (c *command) usage() string {
+	return "usage: extlink " + c.name + " " + c.synopsis + "\n\n" + c.help
+}
+
+// usageError reports a usage problem of c and returns exitUsage.
+func (c *command) usageError(stderr io.Writer, format string, args ...any) int {
+	fmt.Fprintf(stderr, "extlink %s: %s\nRun 'extlink %s -h' for usage.\n", c.name, fmt.Sprintf(format, args...), c.name)
+	return exitUsage
+}
+
+// mainUsage is extlink's own usage text.
+func mainUsage() string {
+	var b strings.Builder
+	b.WriteString(`usage: extlink <command> [arguments]
+
+extlink answers who may do what across company borders in a LINE WORKS-style
+business messenger, and explains every answer: the rule that decided, who or
+which tenant blocked it, and what would fix it.
 
 Commands:
-  demo    replay the post's trick on its built-in cast:
-          me's contact card for B, the six steps, the final group
-  help    show this help
+`)
+	for _, c := range commands() {
+		fmt.Fprintf(&b, "  %-9s %s\n", c.name, c.summary)
+	}
+	b.WriteString(`  help      show this help, or a command's: extlink help <command>
+
+Run 'extlink <command> -h' for a command's usage. The commands that read a
+world take it from a JSON world file (-world FILE); see examples/ for two.
+
+Exit status: 0 allowed or valid, 1 denied or invalid, 2 usage or bad input.
 
 Example:
-  extlink demo
-`
+  extlink check -world examples/seed.json talk me b
+`)
+	return b.String()
+}
 
 // run is the whole program: it parses args, writes to stdout and stderr, and
-// returns the exit status: 0 done, 1 denied or unreachable, 2 usage or bad
-// input.
+// returns the exit status: 0 allowed or valid, 1 denied or invalid, 2 usage
+// or bad input.
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return 2
+		fmt.Fprint(stderr, mainUsage())
+		return exitUsage
 	}
 	switch args[0] {
-	case "demo":
-		if len(args) > 1 {
-			fmt.Fprintf(stderr, "extlink demo: unexpected arguments %q\n", args[1:])
-			return 2
-		}
-		return demo(stdout, stderr)
 	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, usage)
-		return 0
+		switch {
+		case len(args) == 1:
+			fmt.Fprint(stdout, mainUsage())
+			return exitOK
+		case len(args) == 2 && lookupCommand(args[1]) != nil:
+			fmt.Fprint(stdout, lookupCommand(args[1]).usage())
+			return exitOK
+		case len(args) == 2 && args[1] == "help":
+			fmt.Fprint(stdout, mainUsage())
+			return exitOK
+		}
+		fmt.Fprintf(stderr, "extlink help: unknown command %q\n\n%s", strings.Join(args[1:], " "), mainUsage())
+		return exitUsage
 	}
-	fmt.Fprintf(stderr, "extlink: unknown command %q\n\n%s", args[0], usage)
-	return 2
+	c := lookupCommand(args[0])
+	if c == nil {
+		fmt.Fprintf(stderr, "extlink: unknown command %q\n\n%s", args[0], mainUsage())
+		return exitUsage
+	}
+	return c.run(c, args[1:], stdout, stderr)
 }

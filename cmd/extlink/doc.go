@@ -1,0 +1,72 @@
+// Command extlink answers who may do what across company borders in a LINE
+// WORKS-style business messenger, using the extlink library, and explains
+// every answer: the rule that decided, the user or tenant that blocked it,
+// and what would fix it (R24).
+//
+// Install it with
+//
+//	go install github.com/extlink/extlink/cmd/extlink@latest
+//
+// or run it from a checkout with go run ./cmd/extlink.
+//
+// # Commands
+//
+//	extlink demo                                         the post's trick, on its built-in cast
+//	extlink check -world F talk|call FROM TO             may FROM talk with (call) TO?
+//	extlink check -world F invite -group NAME BY WHO     may BY add WHO to the world's group NAME?
+//	extlink check -world F email VIEWER CONTACT          may VIEWER e-mail an entry of their tenant's book?
+//	extlink validate -world F                            list every problem of a world file
+//	extlink help [COMMAND]                               usage; also extlink COMMAND -h
+//
+// Flags may come before or after a command's other words; "--" ends them.
+// -format text|json chooses the output, and -json is short for -format
+// json. A world file is the JSON document that package
+// [github.com/extlink/extlink/world] reads; examples/seed.json (the post's
+// cast) and examples/three-companies.json are two.
+//
+// # Exit status
+//
+// Like grep's: 0 when the answer is yes (allowed, valid), 1 when it is no
+// (denied, invalid), 2 for a usage error or bad input (an unreadable or,
+// outside validate, invalid world; an unknown user, group or contact).
+// Errors go to standard error as text, whatever the format.
+//
+// # JSON output
+//
+// The json forms are stable: each is one object, its keys always present,
+// empty values written as "", 0, null or [] rather than left out.
+//
+// check writes
+//
+//	{"action": "talk", "by": "me", "who": "b", "group": "", "contact": null,
+//	 "allowed": false, "rule": "R2", "summary": "talk across tenants needs ...",
+//	 "reason": "not-linked", "cause": "ErrNotLinked", "party": "", "tenant": "",
+//	 "remedy": "link me with b first",
+//	 "text": "me cannot talk with b: not linked (R2); link me with b first",
+//	 "linkedColleagues": ["a"]}
+//
+// where action is talk, call, invite or email; by and who are the users asked
+// about (for email, who is the contact's user or else its name); group is
+// the -group argument of invite; contact is, for email, the address-book
+// entry {"tenant", "owner", "user", "name", "email"}; rule is the rule that
+// decided and summary what it says; reason is the [extlink.Reason] ("none"
+// when allowed); cause the name of the sentinel error a denial wraps;
+// party and tenant are the user and tenant that blocked it (for not-master,
+// party is a master to ask); remedy is what would make it allowed; text is
+// the decision's sentence; linkedColleagues, for a talk or call denied
+// because the two are not linked, lists by's colleagues who can talk with
+// who.
+//
+// validate writes
+//
+//	{"file": "bad.json", "valid": false,
+//	 "tenants": 0, "users": 0, "links": 0, "contacts": 0, "groups": 0,
+//	 "problems": [{"line": 5, "col": 42, "record": "users", "index": 1,
+//	   "id": "me", "field": "kind", "rule": "",
+//	   "message": "unknown Kind \"robot\" (want works, line)",
+//	   "text": "bad.json:5:42: users[1] \"me\": kind: unknown Kind ..."}]}
+//
+// with the counts of a valid world, and for an invalid one every problem
+// (record "" and index -1 for the document as a whole; rule such as "R6", or
+// "").
+package main
