@@ -2,6 +2,7 @@ package extlink_test
 
 import (
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 
@@ -9,9 +10,14 @@ import (
 	"github.com/extlink/extlink/internal/gen"
 )
 
-// bigWorld is the 1,000,000-user generated directory, built once per process.
+// bigWorld is the 1,000,000-user generated directory, built once per
+// process; 20,000 users under -short, for smoke runs.
 var bigWorld = sync.OnceValues(func() (*gen.World, *extlink.Directory) {
-	w := gen.New(gen.Config{Users: 1_000_000, BigTenant: 10_000, Seed: 1})
+	n, big := 1_000_000, 10_000
+	if testing.Short() {
+		n, big = 20_000, 2_000
+	}
+	w := gen.New(gen.Config{Users: n, BigTenant: big, Seed: 1})
 	d, err := extlink.NewDirectory(w.Tenants, w.Users, w.Links)
 	if err != nil {
 		panic(err)
@@ -69,11 +75,14 @@ func BenchmarkPlanGroup(b *testing.B) {
 		pairs [][2]extlink.UserID
 	}{
 		{"users=1M/chain=direct", direct},
-		{"users=1M/chain=1", planPairs(w, d, 4, 64)},
-		{"users=1M/chain=2", planPairs(w, d, 7, 64)},
+		{"users=1M/chain=1", planPairs(w, d, 4, 16)},
+		{"users=1M/chain=2", planPairs(w, d, 7, 16)},
 	} {
 		if len(bc.pairs) == 0 {
 			b.Fatalf("%s: no pairs", bc.name)
+		}
+		if testing.Short() {
+			bc.name = strings.Replace(bc.name, "users=1M", "users=20k", 1)
 		}
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()

@@ -40,14 +40,29 @@ type side struct {
 	curT       []int32           // tenants whose members are at level depth, not yet expanded
 	done       bool              // no node is left to reach
 	roots      map[int32][]int32 // creators linked to expanded nodes: those nodes
+	byT        map[int32][]int32 // explicitly labelled nodes, by tenant
 }
 
-func newSide(src, block int32) *side {
-	return &side{
+func newSide(s *search, src, block int32) *side {
+	sd := &side{
 		src: src, block: block,
 		ex: map[int32]int32{src: 0}, tl: map[int32]int32{}, trep: map[int32]int32{},
-		cur: []int32{src}, roots: map[int32][]int32{},
+		cur: []int32{src}, roots: map[int32][]int32{}, byT: map[int32][]int32{},
 	}
+	if r := s.g.rec(src); r.kind == WorksUser {
+		sd.byT[r.tidx] = []int32{src}
+	}
+	return sd
+}
+
+// label records u at an explicit level.
+func (sd *side) label(s *search, u, l int32) {
+	if _, ok := sd.ex[u]; !ok {
+		if r := s.g.rec(u); r.kind == WorksUser {
+			sd.byT[r.tidx] = append(sd.byT[r.tidx], u)
+		}
+	}
+	sd.ex[u] = l
 }
 
 // lev returns v's level, if labelled.
@@ -76,7 +91,7 @@ func (sd *side) grow(s *search, to int32) {
 					continue
 				}
 				if l, ok := sd.lev(s, u); !ok || l > k+1 {
-					sd.ex[u] = k + 1
+					sd.label(s, u, k+1)
 					nextEx = append(nextEx, u)
 				}
 				if creates(ru) {
@@ -157,7 +172,7 @@ func (s *search) external(initial candidate) (candidate, *UnreachableError) {
 			return candidate{}, un(why, x.n, t)
 		}
 	}
-	s.m, s.t = newSide(s.me, s.tg), newSide(s.tg, s.me)
+	s.m, s.t = newSide(s, s.me, s.tg), newSide(s, s.tg, s.me)
 	best := initial
 	for r := int32(1); ; r++ {
 		s.m.grow(s, r-1)
@@ -348,27 +363,15 @@ func (t *top2) except(ex ...int32) nv {
 type aggregates struct {
 	s     *search
 	cache map[int32]*[3]top2
-	byT   map[int32][]int32 // explicitly labelled nodes per tenant
+	xbT   map[int32][]int32 // nodes with xb values, by tenant
 }
 
 func (a *aggregates) index() {
-	a.byT = map[int32][]int32{}
-	seen := map[int32]bool{}
-	add := func(v int32) {
-		if !seen[v] {
-			seen[v] = true
-			if r := a.s.g.rec(v); r.kind == WorksUser {
-				a.byT[r.tidx] = append(a.byT[r.tidx], v)
-			}
-		}
-	}
-	for _, sd := range [...]*side{a.s.m, a.s.t} {
-		for v := range sd.ex {
-			add(v)
-		}
-	}
+	a.xbT = map[int32][]int32{}
 	for v := range a.s.xb {
-		add(v)
+		if r := a.s.g.rec(v); r.kind == WorksUser {
+			a.xbT[r.tidx] = append(a.xbT[r.tidx], v)
+		}
 	}
 }
 
@@ -392,8 +395,10 @@ func (a *aggregates) of(c int32) *[3]top2 {
 			x[2].add(s, nv{y, v})
 		}
 	}
-	for _, v := range a.byT[t] {
-		offer(v)
+	for _, l := range [...][]int32{s.m.byT[t], s.t.byT[t], a.xbT[t]} {
+		for _, v := range l {
+			offer(v)
+		}
 	}
 	// Members labelled only through their tenant: the first few by ID stand
 	// for all of them (their values are equal).
@@ -436,13 +441,24 @@ func (s *search) evalRoot(c int32, cross []int32, agg *aggregates) candidate {
 	}
 	a := agg.of(c)
 	am, at, ab := &a[0], &a[1], &a[2]
-	pure := s.pure(c)
+	// Colleague children only need a pure partner, which costs a walk over
+	// c's links: look for one only when such a tree could still win.
+	known, hasPure := false, false
+	pure := func(cost int32) bool {
+		if cost >= best.cost {
+			return false
+		}
+		if !known {
+			known, hasPure = true, s.pure(c)
+		}
+		return hasPure
+	}
 	switch c {
 	case s.me:
 		if p := ct.except(); p.n != noNode {
 			offer(candRootMe, wBase+p.x-1, p.n, noNode)
 		}
-		if p := at.except(c); p.n != noNode && pure {
+		if p := at.except(c); p.n != noNode && pure(wBase+p.x+1) {
 			offer(candRootMe, wBase+p.x+1, p.n, noNode)
 		}
 		return best
@@ -450,7 +466,7 @@ func (s *search) evalRoot(c int32, cross []int32, agg *aggregates) candidate {
 		if p := cm.except(); p.n != noNode {
 			offer(candRootTarget, wBase+p.x-1, p.n, noNode)
 		}
-		if p := am.except(c); p.n != noNode && pure {
+		if p := am.except(c); p.n != noNode && pure(wBase+p.x+1) {
 			offer(candRootTarget, wBase+p.x+1, p.n, noNode)
 		}
 		return best
@@ -463,7 +479,7 @@ func (s *search) evalRoot(c int32, cross []int32, agg *aggregates) candidate {
 			if u.n == noNode {
 				continue
 			}
-			if v := ts.except(ex, u.n); v.n != noNode {
+			if v := ts.except(ex, u.n); v.n != noNode && (adj < 0 || pure(w+u.x+v.x+adj)) {
 				offer(candRootCenter, w+u.x+v.x+adj, u.n, v.n)
 			}
 		}
@@ -479,14 +495,12 @@ func (s *search) evalRoot(c int32, cross []int32, agg *aggregates) candidate {
 	}
 	pair(&cm, union(&ct, at, c), -1, c)
 	pair(union(&cm, am, c), &ct, -1, c)
-	if pure {
-		pair(am, at, +1, c)
-	}
+	pair(am, at, +1, c)
 	// One child holding both.
 	if p := cb.except(); p.n != noNode {
 		offer(candRootPass, w+p.x-1, p.n, noNode)
 	}
-	if p := ab.except(c); p.n != noNode && pure {
+	if p := ab.except(c); p.n != noNode && pure(w+p.x+1) {
 		offer(candRootPass, w+p.x+1, p.n, noNode)
 	}
 	return best
