@@ -189,3 +189,64 @@ func ExampleReconcile() {
 	// Output:
 	// external group [b*]
 }
+
+// PlanGroup finds the shortest route to a group of me and B (R22): four
+// steps, shorter than the post's six.
+func ExamplePlanGroup() {
+	d := postWorld()
+	p, err := extlink.PlanGroup(d, "me", "b")
+	fmt.Println(p)
+	fmt.Println(err)
+	// Output:
+	// 1. a creates a group with b (R10)
+	// 2. a invites me (R13)
+	// 3. a hands the master role to me (R17)
+	// 4. a leaves the group (R18)
+	// <nil>
+}
+
+// A chain of two intermediaries: a (my colleague) is linked with c at a
+// third company, who is linked with B; only c's company lets members create
+// groups.
+func ExamplePlanGroup_twoHops() {
+	d := extlink.MustNewDirectory(
+		[]extlink.Tenant{
+			{ID: "t1", Policy: extlink.Policy{Works: extlink.AccessAll}},
+			{ID: "t2", Policy: extlink.Policy{Works: extlink.AccessAll}},
+			{ID: "t3", Policy: extlink.Policy{Works: extlink.AccessAll, MembersCreateGroups: true}},
+		},
+		[]extlink.User{
+			{ID: "a", Tenant: "t1"}, {ID: "me", Tenant: "t1"},
+			{ID: "b", Tenant: "t2"}, {ID: "c", Tenant: "t3"},
+		},
+		[]extlink.Link{{A: "a", B: "c"}, {A: "c", B: "b"}},
+	)
+	p, _ := extlink.PlanGroup(d, "me", "b")
+	fmt.Println(p)
+	g, err := p.Apply(d)
+	fmt.Println(g, err)
+	// Output:
+	// 1. c creates a group with a (R10)
+	// 2. c invites b (R13)
+	// 3. c hands the master role to a (R17)
+	// 4. a invites me (R13)
+	// 5. a hands the master role to me (R17)
+	// 6. c leaves the group (R18)
+	// 7. a leaves the group (R18)
+	// external group [b me*] <nil>
+}
+
+// A plan as a Mermaid sequence diagram, for docs and the command line.
+func ExamplePlan_Mermaid() {
+	p, _ := extlink.PlanGroup(postWorld(), "me", "b")
+	fmt.Print(p.Mermaid())
+	// Output:
+	// sequenceDiagram
+	//     participant p1 as a
+	//     participant p2 as b
+	//     participant p3 as me
+	//     p1->>p2: 1. creates a group with b (R10)
+	//     p1->>p3: 2. invites me (R13)
+	//     p1->>p3: 3. hands the master role to me (R17)
+	//     Note over p1: 4. leaves the group (R18)
+}

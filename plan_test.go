@@ -3,6 +3,7 @@ package extlink_test
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -330,4 +331,71 @@ func TestPlanGroupStagedMatchesExhaustive(t *testing.T) {
 			}
 		}
 	})
+}
+
+// The Mermaid and DOT renderings are well formed: every participant or node
+// is declared before use, every step appears once, in order, and special
+// characters in IDs are escaped.
+func TestPlanRenderings(t *testing.T) {
+	p := extlink.Plan{
+		{Op: extlink.OpCreateGroup, By: `a "x"; #1`, Who: "b:c"},
+		{Op: extlink.OpInvite, By: `a "x"; #1`, Who: "me"},
+		{Op: extlink.OpTransfer, By: `a "x"; #1`, Who: "me"},
+		{Op: extlink.OpLeave, By: `a "x"; #1`},
+	}
+	m := p.Mermaid()
+	entity := regexp.MustCompile(`#[0-9]+;`)
+	raw := func(text string) bool { return strings.ContainsAny(entity.ReplaceAllString(text, ""), ";:\"#") }
+	lines := strings.Split(strings.TrimSpace(m), "\n")
+	if lines[0] != "sequenceDiagram" {
+		t.Fatalf("first line %q", lines[0])
+	}
+	declared := map[string]bool{}
+	steps := 0
+	for _, l := range lines[1:] {
+		l = strings.TrimSpace(l)
+		switch {
+		case strings.HasPrefix(l, "participant "):
+			f := strings.Fields(l)
+			if len(f) < 4 || f[2] != "as" || declared[f[1]] {
+				t.Fatalf("bad participant line %q", l)
+			}
+			declared[f[1]] = true
+		case strings.HasPrefix(l, "Note over "):
+			who, text, ok := strings.Cut(strings.TrimPrefix(l, "Note over "), ": ")
+			if !ok || !declared[who] || raw(text) {
+				t.Fatalf("bad note %q", l)
+			}
+			steps++
+		default:
+			arrow, text, ok := strings.Cut(l, ": ")
+			from, to, ok2 := strings.Cut(arrow, "->>")
+			if !ok || !ok2 || !declared[from] || !declared[to] || !strings.HasPrefix(text, fmt.Sprint(steps+1)+". ") || raw(text) {
+				t.Fatalf("bad message %q", l)
+			}
+			steps++
+		}
+	}
+	if steps != len(p) || len(declared) != 3 {
+		t.Fatalf("%d steps, %d participants:\n%s", steps, len(declared), m)
+	}
+	if !strings.Contains(m, "participant p1 as a #34;x#34;#59; #35;1") {
+		t.Errorf("IDs not escaped:\n%s", m)
+	}
+
+	dot := p.DOT()
+	if !strings.HasPrefix(dot, "digraph plan {\n") || !strings.HasSuffix(dot, "}\n") {
+		t.Fatalf("not a digraph:\n%s", dot)
+	}
+	if n := strings.Count(dot, " -> "); n != len(p) {
+		t.Errorf("%d edges for %d steps", n, len(p))
+	}
+	for _, want := range []string{`"a \"x\"; #1" -> "b:c" [label="1. creates a group with b:c (R10)"];`, `"a \"x\"; #1" -> "a \"x\"; #1" [label="4. leaves the group (R18)"];`} {
+		if !strings.Contains(dot, want) {
+			t.Errorf("DOT lacks %s:\n%s", want, dot)
+		}
+	}
+	if strings.Count(dot, "{") != strings.Count(dot, "}") {
+		t.Error("unbalanced braces")
+	}
 }

@@ -125,34 +125,127 @@ func (s Step) rule(inGroup bool) Rule {
 // room or a group, and ends with a group (R21, R22).
 type Plan []Step
 
-// String returns the plan as numbered sentences, one a line, each with the
-// rule it is taken under:
-//
-//  1. a creates a group with b (R10)
-//  2. a invites me (R13)
-func (p Plan) String() string {
-	var b strings.Builder
+// rules returns the rule each step is taken under: an invitation is R8
+// before the room is converted and R13 after.
+func (p Plan) rules() []Rule {
+	out := make([]Rule, len(p))
 	inGroup := false
 	for i, s := range p {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
 		switch s.Op {
 		case OpCreateGroup:
 			inGroup = true
 		case OpCreateRoom:
 			inGroup = false
 		}
-		b.WriteString(strconv.Itoa(i + 1))
-		b.WriteString(". ")
-		b.WriteString(s.sentence())
-		if r := s.rule(inGroup); r != 0 {
-			b.WriteString(" (" + r.String() + ")")
-		}
+		out[i] = s.rule(inGroup)
 		if s.Op == OpConvert {
 			inGroup = true
 		}
 	}
+	return out
+}
+
+// String returns the plan as numbered sentences, one a line, each with the
+// rule it is taken under:
+//
+//	1. a creates a group with b (R10)
+//	2. a invites me (R13)
+func (p Plan) String() string {
+	var b strings.Builder
+	for i, r := range p.rules() {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(strconv.Itoa(i + 1))
+		b.WriteString(". ")
+		b.WriteString(p[i].sentence())
+		if r != 0 {
+			b.WriteString(" (" + r.String() + ")")
+		}
+	}
+	return b.String()
+}
+
+// action returns the step's sentence without its actor: "invites me".
+func (s Step) action() string {
+	return strings.TrimPrefix(s.sentence(), string(s.By)+" ")
+}
+
+// Mermaid returns the plan as a Mermaid sequence diagram: one participant a
+// person, in order of appearance, and one message a step, numbered and with
+// its rule; steps that name nobody else (convert, resign, leave) are notes
+// over their actor. IDs are shown as given, with Mermaid's special
+// characters written as entity codes.
+func (p Plan) Mermaid() string {
+	var b strings.Builder
+	b.WriteString("sequenceDiagram\n")
+	alias := map[UserID]string{}
+	name := func(u UserID) string {
+		if a, ok := alias[u]; ok {
+			return a
+		}
+		a := "p" + strconv.Itoa(len(alias)+1)
+		alias[u] = a
+		b.WriteString("    participant " + a + " as " + mermaidText(string(u)) + "\n")
+		return a
+	}
+	for _, s := range p {
+		name(s.By)
+		if s.Who != "" {
+			name(s.Who)
+		}
+	}
+	for i, r := range p.rules() {
+		s := p[i]
+		text := mermaidText(strconv.Itoa(i+1) + ". " + s.action() + " (" + r.String() + ")")
+		if s.Who == "" {
+			b.WriteString("    Note over " + alias[s.By] + ": " + text + "\n")
+		} else {
+			b.WriteString("    " + alias[s.By] + "->>" + alias[s.Who] + ": " + text + "\n")
+		}
+	}
+	return b.String()
+}
+
+// mermaidText writes Mermaid's special characters as entity codes.
+func mermaidText(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '#', ';', ':', '\n', '\r', '"', '<', '>':
+			b.WriteString("#" + strconv.Itoa(int(r)) + ";")
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// DOT returns the plan as a Graphviz digraph: one node a person, one edge a
+// step from its actor to the person it names (a loop for steps that name
+// nobody else), labelled with the step's number, action and rule.
+func (p Plan) DOT() string {
+	var b strings.Builder
+	b.WriteString("digraph plan {\n    rankdir=LR;\n    node [shape=box];\n")
+	seen := map[UserID]bool{}
+	for _, s := range p {
+		for _, u := range [...]UserID{s.By, s.Who} {
+			if u != "" && !seen[u] {
+				seen[u] = true
+				b.WriteString("    " + strconv.Quote(string(u)) + ";\n")
+			}
+		}
+	}
+	for i, r := range p.rules() {
+		s := p[i]
+		to := s.Who
+		if to == "" {
+			to = s.By
+		}
+		label := strconv.Itoa(i+1) + ". " + s.action() + " (" + r.String() + ")"
+		b.WriteString("    " + strconv.Quote(string(s.By)) + " -> " + strconv.Quote(string(to)) + " [label=" + strconv.Quote(label) + "];\n")
+	}
+	b.WriteString("}\n")
 	return b.String()
 }
 
