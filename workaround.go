@@ -148,8 +148,8 @@ func (p Plan) rules() []Rule {
 // String returns the plan as numbered sentences, one a line, each with the
 // rule it is taken under:
 //
-//	1. a creates a group with b (R10)
-//	2. a invites me (R13)
+//  1. a creates a group with b (R10)
+//  2. a invites me (R13)
 func (p Plan) String() string {
 	var b strings.Builder
 	for i, r := range p.rules() {
