@@ -1,6 +1,7 @@
 package extlink_test
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"sync"
@@ -92,6 +93,35 @@ func BenchmarkPlanGroup(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+		})
+	}
+}
+
+// BenchmarkAudit lists the exposure (R23) of the generated directory's
+// 10,000-member tenant, to the post's trick (4 steps) and to chains of two
+// (7 steps).
+func BenchmarkAudit(b *testing.B) {
+	w, d := bigWorld()
+	t := w.Tenants[0].ID // the big tenant
+	users := "users=1M"
+	if testing.Short() {
+		users = "users=20k"
+	}
+	for _, steps := range []int{4, 7} {
+		b.Run(fmt.Sprintf("%s/members=%d/steps=%d", users, len(w.Members(t)), steps), func(b *testing.B) {
+			b.ReportAllocs()
+			rows := 0
+			for b.Loop() {
+				seq, err := extlink.Audit(d, t, steps)
+				if err != nil {
+					b.Fatal(err)
+				}
+				rows = 0
+				for range seq {
+					rows++
+				}
+			}
+			b.ReportMetric(float64(rows), "rows")
 		})
 	}
 }

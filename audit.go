@@ -1,0 +1,437 @@
+package extlink
+
+import (
+	"container/heap"
+	"fmt"
+	"iter"
+	"slices"
+)
+
+// Exposure is one outsider whom a member of a tenant can end up alone in a
+// group with, through the post's trick, without being linked (R23): the
+// member as the group's only master, the outsider its other member.
+type Exposure struct {
+	Member   UserID   // the tenant's member: me in the plan
+	Outsider UserID   // the outsider: target in the plan
+	Steps    int      // the length of the shortest plan (R22)
+	Via      []UserID // the others a shortest plan needs: the chain from Member to Outsider, then the creator, if off the chain
+}
+
+// Plan returns a shortest plan for e, as [PlanGroup] finds it.
+func (e Exposure) Plan(d Store) (Plan, error) { return PlanGroup(d, e.Member, e.Outsider) }
+
+// String returns e in a line: "me -> b: 4 steps via a".
+func (e Exposure) String() string {
+	s := fmt.Sprintf("%s -> %s: %d steps", e.Member, e.Outsider, e.Steps)
+	if len(e.Via) > 0 {
+		s += " via"
+		for _, u := range e.Via {
+			s += " " + string(u)
+		}
+	}
+	return s
+}
+
+// Audit returns the exposure of tenant t to the post's trick (R23): for each
+// member, each outsider (a LINE WORKS user of another tenant; LINE users are
+// never in groups) whom the member is not linked with but can end up in a
+// group of two with, by a plan of at most maxSteps steps, with the shortest
+// plan's length and the people it goes through. Steps agree with
+// [PlanGroup] for every pair. maxSteps <= 0 means no limit: in a connected
+// directory most members are then exposed to most outsiders. 4 steps is the
+// post's trick through one colleague; 7 goes through two people.
+//
+// The results come sorted by member and then outsider ID, one member at a
+// time, so a large tenant's exposure need not be held in memory at once. An
+// unknown tenant is an error.
+//
+// Cost: one search per member (not per pair), over the (user, phase) states
+// within maxSteps of it; each state costs its user's links, and each tenant's
+// member list is walked at most once per phase. With a small maxSteps that is
+// the neighbourhood of the member's colleagues who may create groups.
+func Audit(d Store, t TenantID, maxSteps int) (iter.Seq[Exposure], error) {
+	if d == nil {
+		return nil, fmt.Errorf("extlink: audit: unknown tenant %q", t)
+	}
+	if _, ok := d.Tenant(t); !ok {
+		return nil, fmt.Errorf("extlink: audit: unknown tenant %q", t)
+	}
+	g := graphOf(d)
+	budget := int32(maxSteps)
+	if maxSteps <= 0 {
+		budget = maxCost
+	}
+	return func(yield func(Exposure) bool) {
+		for id := range d.Members(t) {
+			me, ok := g.node(id)
+			if !ok {
+				continue
+			}
+			for _, e := range exposures(g, me, budget) {
+				if !yield(e) {
+					return
+				}
+			}
+		}
+	}, nil
+}
+
+// Walk phases: before the creator is placed (P); after it, its partner
+// settled (Q); at the creator itself, its partner not yet settled (R).
+const (
+	phP = iota
+	phQ
+	phR
+)
+
+type wstate struct {
+	n  int32
+	ph uint8
+}
+
+// wlabel is how a walk state was reached: its cost, the state before, and
+// how (a step, the creator placed here, or a branch up to the creator).
+type wlabel struct {
+	x    int32
+	prev wstate
+	how  uint8
+}
+
+const (
+	howStart = iota
+	howStep
+	howRoot
+	howBranch
+)
+
+// result is the best plan found for one target.
+type result struct {
+	x    int32
+	from wstate // the walk state the target hangs from
+	how  uint8  // howStep (a leaf), howRoot (target creates), howBranch (target invites, creator above)
+}
+
+// walker is the single-source search of one member: the PlanGroup cost
+// model (plan.go) read as a walk from me along the tree path to target,
+// placing the creator on the walk or on a branch off it.
+type walker struct {
+	g      graph
+	me     int32
+	rme    *rec
+	budget int32
+	lab    map[wstate]wlabel
+	q      walkHeap
+	res    map[int32]*result
+	done   map[[2]int32]int32 // (tenant, phase) -> least cost its members were relaxed at
+	br     map[int32]branch   // memo of branches, by node
+	mine   map[int32]bool     // me's links
+}
+
+// branch is the cheapest way up from a node to a creator: its cost, and the
+// next node up (the creator itself when next == root).
+type branch struct {
+	x    int32
+	next int32
+	root int32
+}
+
+var noBranch = branch{maxCost, noNode, noNode}
+
+func exposures(g graph, me int32, budget int32) []Exposure {
+	rme := g.rec(me)
+	if !inM(rme) {
+		return nil
+	}
+	w := &walker{g: g, me: me, rme: rme, budget: budget, lab: map[wstate]wlabel{}, q: walkHeap{g: g},
+		res: map[int32]*result{}, done: map[[2]int32]int32{}, br: map[int32]branch{}, mine: map[int32]bool{}}
+	for u := range g.links(me) {
+		w.mine[u] = true
+	}
+	w.push(wstate{me, phP}, wlabel{x: wMe, how: howStart})
+	if creates(rme) {
+		w.push(wstate{me, phR}, wlabel{x: 0, how: howStart})
+	}
+	for w.q.Len() > 0 {
+		it := heap.Pop(&w.q).(walkItem)
+		if l := w.lab[it.s]; l.x != it.x {
+			continue
+		}
+		w.expand(it.s, it.x)
+	}
+	var out []Exposure
+	for t, r := range w.res {
+		if r.x <= budget {
+			out = append(out, Exposure{Member: g.id(me), Outsider: g.id(t), Steps: int(r.x), Via: w.via(t, r)})
+		}
+	}
+	slices.SortFunc(out, func(a, b Exposure) int {
+		if a.Outsider < b.Outsider {
+			return -1
+		}
+		return 1
+	})
+	return out
+}
+
+// slack is the least a state's cost must still grow by before a plan ends.
+func slack(ph uint8) int32 {
+	switch ph {
+	case phQ:
+		return wTarget + wBase
+	case phR:
+		return wTarget - 1 + wBase
+	}
+	return 0 - 1 + wBase
+}
+
+func (w *walker) push(s wstate, l wlabel) {
+	if l.x+slack(s.ph) > w.budget {
+		return
+	}
+	if old, ok := w.lab[s]; ok && old.x <= l.x {
+		return
+	}
+	w.lab[s] = l
+	heap.Push(&w.q, walkItem{s, l.x})
+}
+
+// offer records a plan for target t.
+func (w *walker) offer(t int32, x int32, from wstate, how uint8) {
+	if x > w.budget {
+		return
+	}
+	rt := w.g.rec(t)
+	if rt.kind != WorksUser || colleague(w.rme, rt) || t == w.me || w.mine[t] {
+		return
+	}
+	if r, ok := w.res[t]; ok && (r.x < x || r.x == x && !w.before(from, r.from)) {
+		return
+	}
+	w.res[t] = &result{x: x, from: from, how: how}
+}
+
+// before orders equal-cost results deterministically, by the node they
+// hang from.
+func (w *walker) before(a, b wstate) bool {
+	if a.n != b.n {
+		return w.g.less(a.n, b.n)
+	}
+	return a.ph < b.ph
+}
+
+// pure reports whether creator c has a partner of another tenant who is not
+// me, to make a group external without being needed otherwise.
+func (w *walker) pure(c int32) bool {
+	for q := range w.g.links(c) {
+		if q != w.me && inM(w.g.rec(q)) {
+			return true
+		}
+	}
+	return false
+}
+
+// adj is the partner adjustment of creator c with child u: -1 when u can be
+// its partner, +1 when a pure partner must join, ok false when none can.
+func (w *walker) adj(c, u int32) (int32, bool) {
+	if !colleague(w.g.rec(c), w.g.rec(u)) {
+		return -1, true
+	}
+	if w.pure(c) {
+		return +1, true
+	}
+	return 0, false
+}
+
+// nbrs yields v's neighbours in the external-group graph but me; colleagues
+// only when its tenant's members have not yet been relaxed from phase ph at
+// cost x or less.
+func (w *walker) nbrs(v int32, ph uint8, x int32, yield func(u int32, colleague bool)) {
+	for u := range w.g.links(v) {
+		if u != w.me && inM(w.g.rec(u)) {
+			yield(u, false)
+		}
+	}
+	rv := w.g.rec(v)
+	key := [2]int32{rv.tidx, int32(ph)}
+	if old, ok := w.done[key]; ok && old <= x && ph != phR {
+		return
+	}
+	w.done[key] = x
+	for u := range w.g.members(v) {
+		if u != v && u != w.me && inM(w.g.rec(u)) {
+			yield(u, true)
+		}
+	}
+}
+
+func (w *walker) expand(s wstate, x int32) {
+	v := s.n
+	switch s.ph {
+	case phP:
+		// v turns: it is the centre, the creator up a branch.
+		if b := w.branchOf(v); b.x < maxCost {
+			w.push(wstate{v, phQ}, wlabel{x: x + b.x, prev: s, how: howBranch})
+		}
+		w.nbrs(v, phP, x, func(u int32, _ bool) {
+			ru := w.g.rec(u)
+			// u is the target: the creator, or inviting with the creator above.
+			if creates(ru) {
+				if a, ok := w.adj(u, v); ok {
+					w.offer(u, x+a+wBase, s, howRoot)
+				}
+			}
+			if b := w.branchOf(u); b.x < maxCost {
+				w.offer(u, x+2+b.x+wBase, s, howBranch)
+			}
+			// u goes on up toward the centre, or is the creator itself.
+			w.push(wstate{u, phP}, wlabel{x: x + wInviter, prev: s, how: howStep})
+			if creates(ru) {
+				if colleague(ru, w.g.rec(v)) {
+					w.push(wstate{u, phR}, wlabel{x: x + wRoot, prev: s, how: howRoot})
+				} else {
+					w.push(wstate{u, phQ}, wlabel{x: x + wRoot - 1, prev: s, how: howRoot})
+				}
+			}
+		})
+	case phQ, phR:
+		w.nbrs(v, s.ph, x, func(u int32, _ bool) {
+			a := int32(0)
+			if s.ph == phR {
+				var ok bool
+				if a, ok = w.adj(v, u); !ok {
+					return
+				}
+			}
+			w.offer(u, x+wTarget+a+wBase, s, howStep)
+			w.push(wstate{u, phQ}, wlabel{x: x + wInviter + a, prev: s, how: howStep})
+		})
+	}
+}
+
+// branchOf returns the cheapest branch from v up to a creator who is not me:
+// the creator weighs 1 less its partner adjustment, each node between 3.
+func (w *walker) branchOf(v int32) branch {
+	if b, ok := w.br[v]; ok {
+		return b
+	}
+	// A small Dijkstra from v over nodes between it and a creator.
+	best := noBranch
+	dist := map[int32]int32{v: 0}
+	nextOf := map[int32]int32{}
+	var q walkHeap
+	q.g = w.g
+	heap.Push(&q, walkItem{wstate{v, 0}, 0})
+	for q.Len() > 0 {
+		it := heap.Pop(&q).(walkItem)
+		y := it.s.n
+		if dist[y] != it.x || it.x >= best.x || it.x > w.budget {
+			continue
+		}
+		for c := range w.g.links(y) {
+			w.branchStep(y, c, it.x, v, dist, nextOf, &q, &best)
+		}
+		for c := range w.g.members(y) {
+			if c != y {
+				w.branchStep(y, c, it.x, v, dist, nextOf, &q, &best)
+			}
+		}
+	}
+	w.br[v] = best
+	return best
+}
+
+func (w *walker) branchStep(y, c, x, v int32, dist, nextOf map[int32]int32, q *walkHeap, best *branch) {
+	if c == w.me || c == v {
+		return
+	}
+	rc := w.g.rec(c)
+	if !inM(rc) {
+		return
+	}
+	if creates(rc) {
+		if a, ok := w.adj(c, y); ok {
+			if cost := x + wRoot + a; cost < best.x {
+				// The first node up from v: follow nextOf back to v.
+				first := c
+				for n := y; n != v; n = nextOf[n] {
+					first = n
+				}
+				*best = branch{x: cost, next: first, root: c}
+			}
+		}
+	}
+	if d, ok := dist[c]; !ok || x+wInviter < d {
+		dist[c] = x + wInviter
+		nextOf[c] = y
+		heap.Push(q, walkItem{wstate{c, 0}, x + wInviter})
+	}
+}
+
+// via lists the others of t's plan: the walk from me to t, then the branch
+// up to the creator when it is off the walk.
+func (w *walker) via(t int32, r *result) []UserID {
+	var walk []int32
+	var up []int32
+	addBranch := func(z int32) {
+		b := w.branchOf(z)
+		for n, k := b.next, 0; n != noNode && k < 64; k++ {
+			up = append(up, n)
+			if n == b.root {
+				break
+			}
+			n = w.branchOf(n).next // each node's own best branch, no dearer than the rest of z's
+		}
+	}
+	if r.how == howBranch {
+		addBranch(t)
+	}
+	for s := r.from; ; {
+		l := w.lab[s]
+		if s.n != w.me && (len(walk) == 0 || walk[len(walk)-1] != s.n) {
+			walk = append(walk, s.n)
+		}
+		if l.how == howBranch {
+			addBranch(s.n)
+		}
+		if l.how == howStart {
+			break
+		}
+		s = l.prev
+	}
+	slices.Reverse(walk)
+	out := make([]UserID, 0, len(walk)+len(up))
+	for _, n := range append(walk, up...) {
+		out = append(out, w.g.id(n))
+	}
+	return out
+}
+
+type walkItem struct {
+	s wstate
+	x int32
+}
+
+// walkHeap orders by cost, then user ID and phase: deterministic pops.
+type walkHeap struct {
+	g graph
+	a []walkItem
+}
+
+func (h *walkHeap) Len() int { return len(h.a) }
+func (h *walkHeap) Less(i, j int) bool {
+	a, b := h.a[i], h.a[j]
+	switch {
+	case a.x != b.x:
+		return a.x < b.x
+	case a.s.n != b.s.n:
+		return h.g.less(a.s.n, b.s.n)
+	}
+	return a.s.ph < b.s.ph
+}
+func (h *walkHeap) Swap(i, j int) { h.a[i], h.a[j] = h.a[j], h.a[i] }
+func (h *walkHeap) Push(x any)    { h.a = append(h.a, x.(walkItem)) }
+func (h *walkHeap) Pop() any {
+	x := h.a[len(h.a)-1]
+	h.a = h.a[:len(h.a)-1]
+	return x
+}
