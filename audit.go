@@ -144,7 +144,7 @@ func exposures(g graph, me int32, budget int32) []Exposure {
 	}
 	w := &walker{g: g, me: me, rme: rme, budget: budget, lab: map[wstate]wlabel{}, q: walkHeap{g: g},
 		res: map[int32]*result{}, done: map[[2]int32]int32{}, br: map[int32]branch{}, mine: map[int32]bool{}}
-	for u := range g.links(me) {
+	for _, u := range g.links(me) {
 		w.mine[u] = true
 	}
 	w.push(wstate{me, phP}, wlabel{x: wMe, how: howStart})
@@ -197,11 +197,7 @@ func (w *walker) push(s wstate, l wlabel) {
 
 // offer records a plan for target t.
 func (w *walker) offer(t int32, x int32, from wstate, how uint8) {
-	if x > w.budget {
-		return
-	}
-	rt := w.g.rec(t)
-	if rt.kind != WorksUser || colleague(w.rme, rt) || t == w.me || w.mine[t] {
+	if x > w.budget || !w.target(t) {
 		return
 	}
 	if r, ok := w.res[t]; ok && (r.x < x || r.x == x && !w.before(from, r.from)) {
@@ -222,7 +218,7 @@ func (w *walker) before(a, b wstate) bool {
 // pure reports whether creator c has a partner of another tenant who is not
 // me, to make a group external without being needed otherwise.
 func (w *walker) pure(c int32) bool {
-	for q := range w.g.links(c) {
+	for _, q := range w.g.links(c) {
 		if q != w.me && inM(w.g.rec(q)) {
 			return true
 		}
@@ -242,26 +238,47 @@ func (w *walker) adj(c, u int32) (int32, bool) {
 	return 0, false
 }
 
-// nbrs yields v's neighbours in the external-group graph but me; colleagues
-// only when its tenant's members have not yet been relaxed from phase ph at
-// cost x or less.
+// nbrs yields v's neighbours in the external-group graph but me. Its
+// colleagues come only when something within the budget can come of them,
+// and once per tenant and phase: what a colleague gets from v depends on
+// v's phase and cost alone, and (for a creator, phase R) on v having a pure
+// partner, without which colleagues are skipped.
 func (w *walker) nbrs(v int32, ph uint8, x int32, yield func(u int32, colleague bool)) {
-	for u := range w.g.links(v) {
+	for _, u := range w.g.links(v) {
 		if u != w.me && inM(w.g.rec(u)) {
 			yield(u, false)
 		}
 	}
+	// The cheapest thing a colleague can become: a creator (P), a leaf
+	// target (Q), a leaf target of a creator with a pure partner (R).
+	least := x + wTarget + wBase // phase Q
+	switch ph {
+	case phP:
+		least = x + wRoot + slack(phR)
+	case phR:
+		least = x + wTarget + 1 + wBase
+	}
+	if least > w.budget || ph == phR && !w.pure(v) {
+		return
+	}
 	rv := w.g.rec(v)
 	key := [2]int32{rv.tidx, int32(ph)}
-	if old, ok := w.done[key]; ok && old <= x && ph != phR {
+	if old, ok := w.done[key]; ok && old <= x {
 		return
 	}
 	w.done[key] = x
-	for u := range w.g.members(v) {
+	for _, u := range w.g.members(v) {
 		if u != v && u != w.me && inM(w.g.rec(u)) {
 			yield(u, true)
 		}
 	}
+}
+
+// target reports whether u may be the other end of one of me's exposures:
+// a LINE WORKS user of another tenant, not linked with me.
+func (w *walker) target(u int32) bool {
+	ru := w.g.rec(u)
+	return ru.kind == WorksUser && !colleague(w.rme, ru) && u != w.me && !w.mine[u]
 }
 
 func (w *walker) expand(s wstate, x int32) {
@@ -275,13 +292,17 @@ func (w *walker) expand(s wstate, x int32) {
 		w.nbrs(v, phP, x, func(u int32, _ bool) {
 			ru := w.g.rec(u)
 			// u is the target: the creator, or inviting with the creator above.
-			if creates(ru) {
-				if a, ok := w.adj(u, v); ok {
-					w.offer(u, x+a+wBase, s, howRoot)
+			if w.target(u) {
+				if creates(ru) {
+					if a, ok := w.adj(u, v); ok {
+						w.offer(u, x+a+wBase, s, howRoot)
+					}
 				}
-			}
-			if b := w.branchOf(u); b.x < maxCost {
-				w.offer(u, x+2+b.x+wBase, s, howBranch)
+				if x+2+wBase <= w.budget {
+					if b := w.branchOf(u); b.x < maxCost {
+						w.offer(u, x+2+b.x+wBase, s, howBranch)
+					}
+				}
 			}
 			// u goes on up toward the centre, or is the creator itself.
 			w.push(wstate{u, phP}, wlabel{x: x + wInviter, prev: s, how: howStep})
@@ -294,12 +315,12 @@ func (w *walker) expand(s wstate, x int32) {
 			}
 		})
 	case phQ, phR:
-		w.nbrs(v, s.ph, x, func(u int32, _ bool) {
+		w.nbrs(v, s.ph, x, func(u int32, colleague bool) {
 			a := int32(0)
 			if s.ph == phR {
-				var ok bool
-				if a, ok = w.adj(v, u); !ok {
-					return
+				a = -1
+				if colleague {
+					a = +1 // nbrs yields colleagues of a root only when it has a pure partner
 				}
 			}
 			w.offer(u, x+wTarget+a+wBase, s, howStep)
@@ -324,13 +345,13 @@ func (w *walker) branchOf(v int32) branch {
 	for q.Len() > 0 {
 		it := heap.Pop(&q).(walkItem)
 		y := it.s.n
-		if dist[y] != it.x || it.x >= best.x || it.x > w.budget {
+		if dist[y] != it.x || it.x >= best.x || it.x+wRoot-1 > w.budget {
 			continue
 		}
-		for c := range w.g.links(y) {
+		for _, c := range w.g.links(y) {
 			w.branchStep(y, c, it.x, v, dist, nextOf, &q, &best)
 		}
-		for c := range w.g.members(y) {
+		for _, c := range w.g.members(y) {
 			if c != y {
 				w.branchStep(y, c, it.x, v, dist, nextOf, &q, &best)
 			}

@@ -1,7 +1,5 @@
 package extlink
 
-import "iter"
-
 // graph is the planner's view of a Store: users as dense node numbers, with
 // their recs, links and tenants' members. A *Directory is one already; other
 // stores are numbered lazily as the planner reaches their users, so a plan
@@ -16,11 +14,12 @@ type graph interface {
 	rec(n int32) *rec
 	// less orders nodes by user ID.
 	less(a, b int32) bool
-	// links yields the nodes n is linked with, in increasing ID order.
-	links(n int32) iter.Seq[int32]
-	// members yields the nodes of n's tenant, n included, in increasing ID
-	// order; nothing for a LINE user.
-	members(n int32) iter.Seq[int32]
+	// links returns the nodes n is linked with, in increasing ID order.
+	// Callers must not change the slice.
+	links(n int32) []int32
+	// members returns the nodes of n's tenant, n included, in increasing ID
+	// order; none for a LINE user. Callers must not change the slice.
+	members(n int32) []int32
 }
 
 // graphOf returns s as a graph.
@@ -31,7 +30,8 @@ func graphOf(s Store) graph {
 		}
 		return d
 	}
-	return &storeGraph{s: s, num: map[UserID]int32{}, tnum: map[TenantID]int32{}}
+	return &storeGraph{s: s, num: map[UserID]int32{}, tnum: map[TenantID]int32{},
+		lcache: map[int32][]int32{}, mcache: map[int32][]int32{}}
 }
 
 func (d *Directory) node(id UserID) (int32, bool) {
@@ -45,37 +45,25 @@ func (d *Directory) id(n int32) UserID    { return d.users[n].ID }
 func (d *Directory) rec(n int32) *rec     { return &d.recs[n] }
 func (d *Directory) less(a, b int32) bool { return a < b } // users are sorted by ID
 
-func (d *Directory) links(n int32) iter.Seq[int32] {
-	return func(yield func(int32) bool) {
-		for _, j := range d.span(&d.recs[n]) {
-			if !yield(j) {
-				return
-			}
-		}
-	}
-}
+func (d *Directory) links(n int32) []int32 { return d.span(&d.recs[n]) }
 
-func (d *Directory) members(n int32) iter.Seq[int32] {
-	return func(yield func(int32) bool) {
-		t := d.recs[n].tidx
-		if t < 0 {
-			return
-		}
-		for _, k := range d.mem[d.memOff[t]:d.memOff[t+1]] {
-			if !yield(k) {
-				return
-			}
-		}
+func (d *Directory) members(n int32) []int32 {
+	t := d.recs[n].tidx
+	if t < 0 {
+		return nil
 	}
+	return d.mem[d.memOff[t]:d.memOff[t+1]]
 }
 
 // storeGraph numbers a generic Store's users as they are reached.
 type storeGraph struct {
-	s    Store
-	num  map[UserID]int32
-	tnum map[TenantID]int32 // tenants numbered as reached, for recs' tidx
-	ids  []UserID
-	recs []*rec
+	s      Store
+	num    map[UserID]int32
+	tnum   map[TenantID]int32 // tenants numbered as reached, for recs' tidx
+	ids    []UserID
+	recs   []*rec
+	lcache map[int32][]int32 // links, by node
+	mcache map[int32][]int32 // members, by tenant
 }
 
 func (g *storeGraph) node(id UserID) (int32, bool) {
@@ -106,25 +94,34 @@ func (g *storeGraph) id(n int32) UserID { return g.ids[n] }
 func (g *storeGraph) rec(n int32) *rec     { return g.recs[n] }
 func (g *storeGraph) less(a, b int32) bool { return g.ids[a] < g.ids[b] }
 
-func (g *storeGraph) links(n int32) iter.Seq[int32] {
-	return func(yield func(int32) bool) {
-		for id := range g.s.Links(g.ids[n]) {
-			if m, ok := g.node(id); ok && !yield(m) {
-				return
-			}
+func (g *storeGraph) links(n int32) []int32 {
+	if l, ok := g.lcache[n]; ok {
+		return l
+	}
+	l := []int32{}
+	for id := range g.s.Links(g.ids[n]) {
+		if m, ok := g.node(id); ok {
+			l = append(l, m)
 		}
 	}
+	g.lcache[n] = l
+	return l
 }
 
-func (g *storeGraph) members(n int32) iter.Seq[int32] {
-	return func(yield func(int32) bool) {
-		if g.recs[n].kind != WorksUser {
-			return
-		}
-		for id := range g.s.Members(g.recs[n].tenant) {
-			if m, ok := g.node(id); ok && !yield(m) {
-				return
-			}
+func (g *storeGraph) members(n int32) []int32 {
+	r := g.recs[n]
+	if r.kind != WorksUser {
+		return nil
+	}
+	if l, ok := g.mcache[r.tidx]; ok {
+		return l
+	}
+	l := []int32{}
+	for id := range g.s.Members(r.tenant) {
+		if m, ok := g.node(id); ok {
+			l = append(l, m)
 		}
 	}
+	g.mcache[r.tidx] = l
+	return l
 }

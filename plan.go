@@ -190,7 +190,7 @@ func (s *search) internal() candidate {
 	case creates(&s.rtg):
 		return candidate{kind: candInternal2, cost: 2, c: s.tg}
 	}
-	for c := range s.g.members(s.me) {
+	for _, c := range s.g.members(s.me) {
 		if r := s.g.rec(c); c != s.me && c != s.tg && creates(r) {
 			return candidate{kind: candInternal4, cost: 4, c: c}
 		}
@@ -204,12 +204,12 @@ const maxCost = int32(1 << 30)
 // in an external group whom n can talk with 1:1 (linked, or colleagues).
 func (s *search) nbrs(n int32) func(func(int32) bool) {
 	return func(yield func(int32) bool) {
-		for u := range s.g.links(n) {
+		for _, u := range s.g.links(n) {
 			if r := s.g.rec(u); inM(r) && !yield(u) {
 				return
 			}
 		}
-		for u := range s.g.members(n) {
+		for _, u := range s.g.members(n) {
 			if r := s.g.rec(u); u != n && inM(r) && !yield(u) {
 				return
 			}

@@ -98,8 +98,9 @@ func BenchmarkPlanGroup(b *testing.B) {
 }
 
 // BenchmarkAudit lists the exposure (R23) of the generated directory's
-// 10,000-member tenant, to the post's trick (4 steps) and to chains of two
-// (7 steps).
+// 10,000-member tenant to the post's trick (4 steps). Seven steps (chains of
+// two) is left out: that tenant's exposure then runs to some 77 million rows
+// (measured once: 147 s), a size no listing makes fast.
 func BenchmarkAudit(b *testing.B) {
 	w, d := bigWorld()
 	t := w.Tenants[0].ID // the big tenant
@@ -107,7 +108,7 @@ func BenchmarkAudit(b *testing.B) {
 	if testing.Short() {
 		users = "users=20k"
 	}
-	for _, steps := range []int{4, 7} {
+	for _, steps := range []int{4} {
 		b.Run(fmt.Sprintf("%s/members=%d/steps=%d", users, len(w.Members(t)), steps), func(b *testing.B) {
 			b.ReportAllocs()
 			rows := 0

@@ -85,7 +85,7 @@ func (sd *side) grow(s *search, to int32) {
 			if v == sd.block {
 				return
 			}
-			for u := range s.g.links(v) {
+			for _, u := range s.g.links(v) {
 				ru := s.g.rec(u)
 				if !inM(ru) {
 					continue
@@ -109,7 +109,7 @@ func (sd *side) grow(s *search, to int32) {
 			expand(v)
 		}
 		for _, t := range sd.curT {
-			for u := range s.g.members(sd.trep[t]) {
+			for _, u := range s.g.members(sd.trep[t]) {
 				if inM(s.g.rec(u)) {
 					if l, _ := sd.lev(s, u); l == k && sd.ex[u] != k {
 						expand(u)
@@ -221,7 +221,7 @@ func (s *search) evaluate(bound, lim int32) candidate {
 	for _, c := range [...]int32{s.me, s.tg} {
 		if creates(s.g.rec(c)) {
 			want(c)
-			for u := range s.g.links(c) {
+			for _, u := range s.g.links(c) {
 				if inM(s.g.rec(u)) {
 					kids[c] = append(kids[c], u)
 				}
@@ -252,7 +252,7 @@ func (s *search) evaluate(bound, lim int32) candidate {
 		if x+wBase+wRoot-1 > bound {
 			continue
 		}
-		for u := range s.g.links(v) {
+		for _, u := range s.g.links(v) {
 			if ru := s.g.rec(u); inM(ru) && creates(ru) {
 				kids[u] = append(kids[u], v)
 			}
@@ -266,7 +266,7 @@ func (s *search) evaluate(bound, lim int32) candidate {
 		// as any other such creator of its tenant, but for being one of the
 		// best children itself: the first few eligible ones, by ID, cover it.
 		n := 0
-		for c := range s.g.members(rep) {
+		for _, c := range s.g.members(rep) {
 			if rc := s.g.rec(c); inM(rc) && creates(rc) && s.pure(c) {
 				want(c)
 				if n++; n == 4 {
@@ -297,7 +297,7 @@ func (s *search) evaluate(bound, lim int32) candidate {
 // pure reports whether c has a partner of another tenant to create an
 // external group with who is neither me nor target: a pure partner.
 func (s *search) pure(c int32) bool {
-	for q := range s.g.links(c) {
+	for _, q := range s.g.links(c) {
 		if inM(s.g.rec(q)) && q != s.me && q != s.tg {
 			return true
 		}
@@ -406,7 +406,7 @@ func (a *aggregates) of(c int32) *[3]top2 {
 	_, it := s.t.tl[t]
 	if im || it {
 		n := 0
-		for v := range s.g.members(c) {
+		for _, v := range s.g.members(c) {
 			if inM(s.g.rec(v)) && v != s.me && v != s.tg {
 				offer(v)
 				if n++; n == 4 {
@@ -548,7 +548,7 @@ func (s *search) computeXb(bound int32) {
 	// Tenants met from both sides: their members are centres too.
 	for t, a := range s.m.tl {
 		if b, ok := s.t.tl[t]; ok && wInviter*(a+b+2) <= limit {
-			for v := range s.g.members(s.m.trep[t]) {
+			for _, v := range s.g.members(s.m.trep[t]) {
 				centre(v)
 			}
 		}

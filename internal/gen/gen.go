@@ -17,7 +17,7 @@ import (
 type Config struct {
 	Users        int     // number of users
 	LinksPerUser float64 // links per user (default 5): the directory has about Users*LinksPerUser links
-	BigTenant    int     // members of one extra-large tenant "t0000000" (default 0: none)
+	BigTenant    int     // members of one extra-large tenant "t0000000" (default 0: none), run like an enterprise: see New
 	LINEShare    float64 // share of LINE users (default 0.05)
 	Seed         uint64
 }
@@ -37,7 +37,10 @@ type World struct {
 // New generates a world. Tenant sizes follow a power law between 2 and 2,000
 // members (plus BigTenant); a tenant's policy is drawn from a realistic mix:
 // most allow outside talk to all members or to a connected list, some allow
-// none; about 2% of users are admins. Degrees follow a Pareto law (alpha
+// none; about 2% of users are admins. The big tenant is run the way large
+// enterprises run LINE WORKS: outside talk for a connected list of about 5%
+// of its members, no LINE, only admins create groups, members cannot leave
+// groups themselves. Degrees follow a Pareto law (alpha
 // 1.7) capped at 5,000, and links are drawn by pairing link ends at random,
 // dropping pairs the directory would refuse (inside one tenant, two LINE
 // users, a user with themselves).
@@ -72,12 +75,19 @@ func New(c Config) *World {
 		w.tindex[id] = i
 		w.Tenants = append(w.Tenants, extlink.Tenant{ID: id, Name: "tenant " + strconv.Itoa(i), Policy: policy(rng)})
 	}
+	big := c.BigTenant > 0 && len(sizes) > 0 && sizes[0] == c.BigTenant
+	if big {
+		w.Tenants[0].Policy = extlink.Policy{Works: extlink.AccessListed, NoSelfLeave: true}
+	}
 	w.Users = make([]extlink.User, 0, c.Users)
 	for t, s := range sizes {
 		tid := w.Tenants[t].ID
 		for range s {
 			i := int32(len(w.Users))
 			u := extlink.User{ID: extlink.UserID("u" + pad(int(i))), Tenant: tid, Connected: rng.IntN(2) == 0}
+			if big && t == 0 {
+				u.Connected = rng.IntN(20) == 0
+			}
 			if rng.IntN(50) == 0 {
 				u.Role = extlink.Admin
 			}
