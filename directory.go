@@ -235,7 +235,10 @@ func (e *DirectoryError) Error() string {
 // (R5, R6). A link given twice, in either order, counts once.
 //
 // It runs in O(T log T + U log U + L log L) time for T tenants, U users and L
-// links, and keeps about 150 bytes per user and 8 per link.
+// links, and keeps 190 to 270 bytes per user, depending on how full its
+// index's power-of-two table is, and 8 per link; the IDs and names are
+// shared with the input. BENCHMARKS.md reports what a million users with
+// five million links take.
 func NewDirectory(tenants []Tenant, users []User, links []Link) (*Directory, error) {
 	var probs []Problem
 	add := func(p Problem) { probs = append(probs, p) }
@@ -262,17 +265,32 @@ func NewDirectory(tenants []Tenant, users []User, links []Link) (*Directory, err
 		}
 	}
 
-	useen := make(map[UserID]int, len(users))
+	// order[k] is the input index of the k-th user in ID order (input order
+	// among equal IDs); firstOf[i] is the input index of the first user with
+	// users[i]'s ID. Sorting finds repeated IDs without a map, and is needed
+	// for the layout anyway.
+	order := make([]int32, len(users))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		return cmp.Or(cmp.Compare(users[a].ID, users[b].ID), cmp.Compare(a, b))
+	})
+	firstOf := make([]int32, len(users))
+	for k, i := range order {
+		firstOf[i] = i
+		if k > 0 && users[i].ID == users[order[k-1]].ID {
+			firstOf[i] = firstOf[order[k-1]]
+		}
+	}
 	for i, u := range users {
 		p := Problem{Record: "user", Index: i, ID: string(u.ID)}
 		if u.ID == "" {
 			p.Field, p.Msg = "ID", "empty ID"
 			add(p)
-		} else if j, dup := useen[u.ID]; dup {
+		} else if j := firstOf[i]; j != int32(i) {
 			p.Field, p.Msg = "ID", fmt.Sprintf("duplicate ID (also user %d)", j)
 			add(p)
-		} else {
-			useen[u.ID] = i
 		}
 		if u.Role > Admin {
 			p.Field, p.Rule, p.Msg = "Role", 0, fmt.Sprintf("role value %d out of range", u.Role)
@@ -306,73 +324,42 @@ func NewDirectory(tenants []Tenant, users []User, links []Link) (*Directory, err
 		}
 	}
 
-	type pair struct{ a, b int } // input indices, a < b
-	pairs := make([]pair, 0, len(links))
-	for i, l := range links {
-		p := Problem{Record: "link", Index: i, ID: string(l.A) + "-" + string(l.B)}
-		ia, oka := useen[l.A]
-		ib, okb := useen[l.B]
-		for _, end := range [...]struct {
-			field string
-			id    UserID
-			ok    bool
-		}{{"A", l.A, oka}, {"B", l.B, okb}} {
-			switch {
-			case end.id == "":
-				p.Field, p.Rule, p.Msg = end.field, R5, "empty user ID"
-				add(p)
-			case !end.ok:
-				p.Field, p.Rule, p.Msg = end.field, R5, fmt.Sprintf("unknown user %q", end.id)
-				add(p)
+	if len(probs) > 0 {
+		// List the links' problems too, resolving users through the input:
+		// each ID to its first user.
+		useen := make(map[UserID]int, len(users))
+		for i, u := range users {
+			if u.ID != "" && firstOf[i] == int32(i) {
+				useen[u.ID] = i
 			}
 		}
-		if !oka || !okb {
-			continue
-		}
-		ua, ub := users[ia], users[ib]
-		switch {
-		case l.A == l.B:
-			p.Field, p.Rule, p.Msg = "B", R5, "a user cannot be linked with themselves"
-			add(p)
-			continue
-		case ua.Kind == LINEUser && ub.Kind == LINEUser:
-			p.Field, p.Rule, p.Msg = "B", R6, "two LINE users cannot be linked"
-			add(p)
-			continue
-		case ua.Kind == WorksUser && ub.Kind == WorksUser && ua.Tenant == ub.Tenant:
-			p.Field, p.Rule, p.Msg = "B", R5, fmt.Sprintf("both users are in tenant %q; links are across tenants", ua.Tenant)
-			add(p)
-			continue
-		}
-		if ia > ib {
-			ia, ib = ib, ia
-		}
-		pairs = append(pairs, pair{ia, ib})
-	}
-	if len(probs) > 0 {
+		checkLinks(links, func(ids []UserID, ends []linkEnd) {
+			for j, id := range ids {
+				if i, ok := useen[id]; ok {
+					ends[j] = linkEnd{idx: int32(i), kind: users[i].Kind, tenant: users[i].Tenant, ok: true}
+				} else {
+					ends[j] = linkEnd{}
+				}
+			}
+		}, add)
 		return nil, &DirectoryError{Problems: probs}
 	}
 
+	// The tenants and users are valid: lay them out, index them, and check
+	// the links against the index, which resolves a link's end in one cache
+	// line, kind and tenant included.
 	d := &Directory{
 		tenants: slices.Clone(tenants),
 		tindex:  make(map[TenantID]int32, len(tenants)),
-		users:   slices.Clone(users),
+		users:   make([]User, len(users)),
 		recs:    make([]rec, len(users)),
 	}
 	slices.SortFunc(d.tenants, func(a, b Tenant) int { return cmp.Compare(a.ID, b.ID) })
 	for i, t := range d.tenants {
 		d.tindex[t.ID] = int32(i)
 	}
-	// order[k] is the input index of the k-th user in ID order; pos is its inverse.
-	order := make([]int32, len(users))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(a, b int32) int { return cmp.Compare(users[a].ID, users[b].ID) })
-	pos := make([]int32, len(users))
 	for k, i := range order {
 		d.users[k] = users[i]
-		pos[i] = int32(k)
 	}
 	d.memOff = make([]int32, len(d.tenants)+1)
 	for k, u := range d.users {
@@ -399,27 +386,42 @@ func NewDirectory(tenants []Tenant, users []User, links []Link) (*Directory, err
 			fill[r.tidx]++
 		}
 	}
+	d.index = newUserIndex(d.recs, d.users)
+	var found [2 * linkBatch]*rec
+	pairs := checkLinks(links, func(ids []UserID, ends []linkEnd) {
+		d.index.findAll(ids, found[:len(ids)])
+		for j, r := range found[:len(ids)] {
+			if r != nil {
+				ends[j] = linkEnd{idx: r.idx, kind: r.kind, tenant: r.tenant, ok: true}
+			} else {
+				ends[j] = linkEnd{}
+			}
+		}
+	}, add)
+	if len(probs) > 0 {
+		return nil, &DirectoryError{Problems: probs}
+	}
 
 	// Links: count both directions, place, sort each span and drop repeats.
-	off := make([]int32, len(users)+1)
+	n := len(d.users)
+	off := make([]int32, n+1)
 	for _, p := range pairs {
-		off[pos[p.a]+1]++
-		off[pos[p.b]+1]++
+		off[p.a+1]++
+		off[p.b+1]++
 	}
-	for k := range users {
+	for k := range n {
 		off[k+1] += off[k]
 	}
-	adj := make([]int32, off[len(users)])
-	next := slices.Clone(off[:len(users)])
+	adj := make([]int32, off[n])
+	next := slices.Clone(off[:n])
 	for _, p := range pairs {
-		a, b := pos[p.a], pos[p.b]
-		adj[next[a]] = b
-		next[a]++
-		adj[next[b]] = a
-		next[b]++
+		adj[next[p.a]] = p.b
+		next[p.a]++
+		adj[next[p.b]] = p.a
+		next[p.b]++
 	}
 	w := int32(0)
-	for k := range users {
+	for k := range n {
 		span := adj[off[k]:off[k+1]]
 		slices.Sort(span)
 		d.recs[k].adj = w
@@ -433,9 +435,82 @@ func NewDirectory(tenants []Tenant, users []User, links []Link) (*Directory, err
 		d.recs[k].deg = w - d.recs[k].adj
 	}
 	d.adj = slices.Clip(adj[:w])
-	d.index = newUserIndex(d.recs, d.users)
+	d.index.setLinks(d.recs)
 	d.nlinks = int(w) / 2
 	return d, nil
+}
+
+// linkEnd is what checking a link needs to know about one of its users.
+type linkEnd struct {
+	idx    int32 // the user's index, in the input or in ID order
+	kind   Kind
+	tenant TenantID
+	ok     bool // the user is known
+}
+
+// linkPair is a valid link as its users' indices, the smaller first.
+type linkPair struct{ a, b int32 }
+
+// linkBatch is how many links checkLinks resolves at a time: two ends each,
+// as many as userIndex.findAll takes.
+const linkBatch = findBatch / 2
+
+// checkLinks checks each link (R5, R6), adds a problem for each defect and
+// returns the valid links' pairs, in input order, repeats included. It
+// resolves the users of up to linkBatch links at a time with resolve, which
+// fills ends[j] for ids[j], so that a resolver can overlap their lookups'
+// cache misses.
+func checkLinks(links []Link, resolve func(ids []UserID, ends []linkEnd), add func(Problem)) []linkPair {
+	pairs := make([]linkPair, 0, len(links))
+	var ids [2 * linkBatch]UserID
+	var ends [2 * linkBatch]linkEnd
+	for start := 0; start < len(links); start += linkBatch {
+		batch := links[start:min(start+linkBatch, len(links))]
+		for j, l := range batch {
+			ids[2*j], ids[2*j+1] = l.A, l.B
+		}
+		resolve(ids[:2*len(batch)], ends[:2*len(batch)])
+		for j, l := range batch {
+			i, a, b := start+j, ends[2*j], ends[2*j+1]
+			for _, end := range [...]struct {
+				field string
+				id    UserID
+				ok    bool
+			}{{"A", l.A, a.ok}, {"B", l.B, b.ok}} {
+				switch {
+				case end.id == "":
+					add(linkProblem(i, l, end.field, R5, "empty user ID"))
+				case !end.ok:
+					add(linkProblem(i, l, end.field, R5, fmt.Sprintf("unknown user %q", end.id)))
+				}
+			}
+			if !a.ok || !b.ok {
+				continue
+			}
+			switch {
+			case l.A == l.B:
+				add(linkProblem(i, l, "B", R5, "a user cannot be linked with themselves"))
+				continue
+			case a.kind == LINEUser && b.kind == LINEUser:
+				add(linkProblem(i, l, "B", R6, "two LINE users cannot be linked"))
+				continue
+			case a.kind == WorksUser && b.kind == WorksUser && a.tenant == b.tenant:
+				add(linkProblem(i, l, "B", R5, fmt.Sprintf("both users are in tenant %q; links are across tenants", a.tenant)))
+				continue
+			}
+			if a.idx > b.idx {
+				a, b = b, a
+			}
+			pairs = append(pairs, linkPair{a.idx, b.idx})
+		}
+	}
+	return pairs
+}
+
+// linkProblem returns the problem of links[i], l, built only when there is
+// one: its ID is a new string.
+func linkProblem(i int, l Link, field string, rule Rule, msg string) Problem {
+	return Problem{Record: "link", Index: i, ID: string(l.A) + "-" + string(l.B), Field: field, Rule: rule, Msg: msg}
 }
 
 // MustNewDirectory is like [NewDirectory] but panics on bad input. It is for

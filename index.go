@@ -77,3 +77,43 @@ func (x *userIndex) find(id UserID) *rec {
 		}
 	}
 }
+
+// findAll sets out[j] to find(ids[j]) for at most findBatch IDs. It
+// hashes every ID and loads every ID's first slot before comparing any key:
+// the loads do not depend on one another, so that their cache misses
+// overlap instead of following one another. On a directory far larger than
+// the caches it is several times faster than calling find in turn.
+func (x *userIndex) findAll(ids []UserID, out []*rec) {
+	if len(x.slots) == 0 {
+		clear(out)
+		return
+	}
+	var hs [findBatch]uint64
+	var hit [findBatch]bool // the first slot's tag matches
+	for j, id := range ids {
+		hs[j] = maphash.String(x.seed, string(id))
+	}
+	for j, h := range hs[:len(ids)] {
+		hit[j] = x.slots[h&x.mask].tag == uint32(h>>32)|1
+	}
+	for j, id := range ids {
+		if s := &x.slots[hs[j]&x.mask]; hit[j] && s.klen <= inlineKey && int(s.klen) == len(id) && string(s.key[:s.klen]) == string(id) {
+			out[j] = &s.r
+		} else {
+			out[j] = x.find(id) // rarer: a long ID, or not in its first slot
+		}
+	}
+}
+
+// findBatch is the most IDs findAll takes.
+const findBatch = 256
+
+// setLinks copies each user's link span, adj and deg, from recs into the
+// index's copy of their rec.
+func (x *userIndex) setLinks(recs []rec) {
+	for p := range x.slots {
+		if s := &x.slots[p]; s.tag != 0 {
+			s.r.adj, s.r.deg = recs[s.r.idx].adj, recs[s.r.idx].deg
+		}
+	}
+}
