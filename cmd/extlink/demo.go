@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strconv"
 
 	"github.com/extlink/extlink"
 )
@@ -14,7 +15,8 @@ var demoCmd = &command{
 	run:      runDemo,
 	help: `Demo needs no world file: it builds the post's cast (A and me at t1, B at
 t2, A linked with B) and shows me's contact card for B, the post's six
-steps with the rule that allowed each, and the final group of B and me.
+steps with the rule that allowed each, the final group of B and me, and the
+shortest plan to the same group, which PlanGroup finds (R22).
 
 Exit status: 0, or 2 for arguments.
 
@@ -67,7 +69,7 @@ var sixSteps = extlink.Plan{
 }
 
 // demo prints me's contact card for B, replays the six steps with the rule
-// that allowed each, and shows the final group.
+// that allowed each, shows the final group, and prints the shortest plan.
 func demo(stdout, stderr io.Writer) int {
 	d, err := postWorld()
 	if err != nil {
@@ -93,5 +95,22 @@ func demo(stdout, stderr io.Writer) int {
 	fmt.Fprintln(stdout)
 	fmt.Fprintf(stdout, "The final group: members %v, masters %v, external %v.\n", g.Members(), g.Masters(), g.External())
 	fmt.Fprintf(stdout, "me and B share it, yet still: %v\n", extlink.CanTalk(d, "me", "b"))
+	p, err := extlink.PlanGroup(d, "me", "b")
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	fmt.Fprintln(stdout)
+	fmt.Fprintf(stdout, "The shortest plan (R22), %s steps instead of %s:\n", number(len(p)), number(len(sixSteps)))
+	fmt.Fprintln(stdout, p)
 	return 0
+}
+
+// number spells n in words up to ten, and in digits beyond.
+func number(n int) string {
+	words := [...]string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
+	if n >= 0 && n < len(words) {
+		return words[n]
+	}
+	return strconv.Itoa(n)
 }

@@ -15,20 +15,26 @@
 //	extlink check -world F talk|call FROM TO             may FROM talk with (call) TO?
 //	extlink check -world F invite -group NAME BY WHO     may BY add WHO to the world's group NAME?
 //	extlink check -world F email VIEWER CONTACT          may VIEWER e-mail an entry of their tenant's book?
+//	extlink plan -world F ME TARGET                      the shortest way to a group of ME and TARGET (R22)
+//	extlink audit -world F [-max-steps N] TENANT         who in TENANT can end up in a group with an unlinked outsider (R23)
+//	extlink whatif -world F -change C [-change C ...]    what a directory change would flip, remove and expose (R25)
 //	extlink validate -world F                            list every problem of a world file
 //	extlink help [COMMAND]                               usage; also extlink COMMAND -h
 //
 // Flags may come before or after a command's other words; "--" ends them.
-// -format text|json chooses the output, and -json is short for -format
-// json. A world file is the JSON document that package
+// -format chooses the output: text or json, and also mermaid or dot for
+// plan and csv for audit; -json is short for -format json. A world file is the JSON document that package
 // [github.com/extlink/extlink/world] reads; examples/seed.json (the post's
 // cast) and examples/three-companies.json are two.
 //
 // # Exit status
 //
-// Like grep's: 0 when the answer is yes (allowed, valid), 1 when it is no
-// (denied, invalid), 2 for a usage error or bad input (an unreadable or,
-// outside validate, invalid world; an unknown user, group or contact).
+// Like grep's: 0 when the answer is yes (allowed, valid, a plan found,
+// exposure found), 1 when it is no (denied, invalid, unreachable, no
+// exposure), 2 for a usage error or bad input (an unreadable or, outside
+// validate, invalid world; an unknown user, tenant, group or contact; a
+// change whatif cannot read or apply). whatif, like diff, exits 0 when
+// nothing asked about would change and 1 when something would.
 // Errors go to standard error as text, whatever the format.
 //
 // # JSON output
@@ -69,4 +75,42 @@
 // with the counts of a valid world, and for an invalid one every problem
 // (record "" and index -1 for the document as a whole; rule such as "R6", or
 // "").
+//
+// plan writes
+//
+//	{"me": "me", "target": "b", "found": true, "steps": 4,
+//	 "plan": [{"n": 1, "op": "create-group", "by": "a", "who": "b", "rule": "R10",
+//	   "text": "a creates a group with b", "state": "external group [a* b]"}, ...],
+//	 "group": {"members": ["b", "me"], "masters": ["me"], "external": true,
+//	   "text": "external group [b me*]"},
+//	 "rule": "R22", "reason": "none", "cause": "", "party": "", "tenant": "",
+//	 "remedy": "", "text": "4 steps put me and b in a group of their own, me its only master"}
+//
+// where op is the step's [extlink.Op] word and state the room or group after
+// it; when there is no plan, found is false, steps 0, plan [] and group null,
+// and rule, reason, cause (the sentinel besides ErrUnreachable), party,
+// tenant, remedy and text say why, as in [extlink.UnreachableError].
+//
+// audit writes
+//
+//	{"tenant": "t1", "maxSteps": 4,
+//	 "exposures": [{"member": "me", "outsider": "b", "steps": 4, "via": ["a"]}]}
+//
+// (maxSteps 0 for no limit), and its csv form has the header
+// member,outsider,steps,via, with via's people separated by spaces.
+//
+// whatif writes
+//
+//	{"changes": [{"change": "link me b", "text": "link me and b"}],
+//	 "users": ["a", "b", "me"], "groups": ["launch"], "tenant": "t1", "maxSteps": 4,
+//	 "empty": false,
+//	 "flips": [{"action": "talk", "by": "b", "who": "me", "text": "b may now talk with me (R2)",
+//	   "before": DECISION, "after": DECISION}],
+//	 "removals": [{"group": "launch", "index": 0, "removed": ["a", "me"], "promoted": ["b"],
+//	   "after": GROUP}],
+//	 "exposure": [{"member": "me", "outsider": "b", "before": 4, "after": 0}]}
+//
+// where a DECISION has check's keys allowed, rule, reason, cause, party,
+// tenant, remedy and text, a GROUP is plan's group object, and an
+// exposure's before and after are plan lengths, 0 for none.
 package main

@@ -13,8 +13,8 @@ func main() {
 
 // The exit statuses, like grep's.
 const (
-	exitOK    = 0 // allowed, valid, done
-	exitNo    = 1 // denied, invalid
+	exitOK    = 0 // allowed, valid, found, nothing would change, done
+	exitNo    = 1 // denied, invalid, unreachable, none found, something would change
 	exitUsage = 2 // usage or bad input
 )
 
@@ -30,7 +30,7 @@ type command struct {
 
 // commands lists extlink's commands in the order help shows them.
 func commands() []*command {
-	return []*command{demoCmd, checkCmd, validateCmd}
+	return []*command{demoCmd, checkCmd, planCmd, auditCmd, whatifCmd, validateCmd}
 }
 
 func lookupCommand(name string) *command {
@@ -72,17 +72,19 @@ Commands:
 Run 'extlink <command> -h' for a command's usage. The commands that read a
 world take it from a JSON world file (-world FILE); see examples/ for two.
 
-Exit status: 0 allowed or valid, 1 denied or invalid, 2 usage or bad input.
+Exit status: 0 allowed, valid or found, 1 denied, invalid or not found, 2
+usage or bad input; whatif, like diff, exits 1 when something would change.
 
-Example:
+Examples:
   extlink check -world examples/seed.json talk me b
+  extlink plan -world examples/seed.json me b
 `)
 	return b.String()
 }
 
 // run is the whole program: it parses args, writes to stdout and stderr, and
-// returns the exit status: 0 allowed or valid, 1 denied or invalid, 2 usage
-// or bad input.
+// returns the exit status: 0 allowed, valid or found, 1 denied, invalid or
+// not found (for whatif: something would change), 2 usage or bad input.
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, mainUsage())

@@ -25,9 +25,11 @@ func runArgs(args ...string) (code int, stdout, stderr string) {
 }
 
 const (
-	seed  = "../../examples/seed.json"
-	three = "../../examples/three-companies.json"
-	bad   = "testdata/worlds/four-problems.json"
+	seed    = "../../examples/seed.json"
+	three   = "../../examples/three-companies.json"
+	bad     = "testdata/worlds/four-problems.json"
+	noLeave = "testdata/worlds/no-leave.json"    // the post's cast where members may not leave groups (D5)
+	unreach = "testdata/worlds/unreachable.json" // no creator between me and b; u1 linked with nobody
 )
 
 // goldens are the command lines whose whole output, exit status included,
@@ -97,6 +99,100 @@ var goldens = []struct {
 	{"validate-broken", []string{"validate", "-world", "testdata/worlds/broken.json"}, 1},
 	{"validate-missing-file", []string{"validate", "-world", "testdata/worlds/none.json"}, 2},
 	{"validate-args", []string{"validate", "-world", seed, "extra"}, 2},
+
+	{"plan-h", []string{"plan", "-h"}, 0},
+	{"plan-seed", []string{"plan", "-world", seed, "me", "b"}, 0},
+	{"plan-seed-json", []string{"plan", "-world", seed, "-json", "me", "b"}, 0},
+	{"plan-seed-mermaid", []string{"plan", "-world", seed, "-format", "mermaid", "me", "b"}, 0},
+	{"plan-seed-dot", []string{"plan", "-world", seed, "-format", "dot", "me", "b"}, 0},
+	{"plan-seed-text", []string{"plan", "-world", seed, "-format", "text", "b", "me"}, 0},
+	{"plan-three", []string{"plan", "-world", three, "me", "u4"}, 0},
+	{"plan-three-json", []string{"plan", "-world", three, "-format", "json", "me", "u4"}, 0},
+	{"plan-three-mermaid", []string{"plan", "-world", three, "-format", "mermaid", "me", "u4"}, 0},
+	{"plan-three-dot", []string{"plan", "-world", three, "-format", "dot", "me", "u4"}, 0},
+	{"plan-three-colleague", []string{"plan", "-world", three, "me", "a"}, 0},
+	{"plan-three-target-creates", []string{"plan", "-world", three, "u6", "b"}, 0},
+	{"plan-no-leave", []string{"plan", "-world", noLeave, "me", "b"}, 0},
+	{"plan-no-leave-mermaid", []string{"plan", "-world", noLeave, "-format", "mermaid", "me", "b"}, 0},
+	{"plan-line-user", []string{"plan", "-world", three, "me", "u8"}, 1},
+	{"plan-line-user-json", []string{"plan", "-world", three, "-json", "me", "u8"}, 1},
+	{"plan-line-user-mermaid", []string{"plan", "-world", three, "-format", "mermaid", "me", "u8"}, 1},
+	{"plan-line-user-dot", []string{"plan", "-world", three, "-format", "dot", "u8", "me"}, 1},
+	{"plan-not-connected", []string{"plan", "-world", three, "me", "u7"}, 1},
+	{"plan-not-connected-json", []string{"plan", "-world", three, "-json", "me", "u7"}, 1},
+	{"plan-no-chain", []string{"plan", "-world", unreach, "me", "u1"}, 1},
+	{"plan-no-creator", []string{"plan", "-world", unreach, "me", "b"}, 1},
+	{"plan-no-creator-json", []string{"plan", "-world", unreach, "-json", "me", "b"}, 1},
+	{"plan-flags-last", []string{"plan", "me", "b", "-world", seed, "-format", "dot"}, 0},
+
+	{"plan-no-world", []string{"plan", "me", "b"}, 2},
+	{"plan-too-few", []string{"plan", "-world", seed, "me"}, 2},
+	{"plan-too-many", []string{"plan", "-world", seed, "me", "b", "a"}, 2},
+	{"plan-same-user", []string{"plan", "-world", seed, "me", "me"}, 2},
+	{"plan-unknown-user", []string{"plan", "-world", seed, "me", "zz"}, 2},
+	{"plan-unknown-format", []string{"plan", "-world", seed, "-format", "svg", "me", "b"}, 2},
+	{"plan-format-conflict", []string{"plan", "-world", seed, "-format", "dot", "-json", "me", "b"}, 2},
+	{"plan-missing-file", []string{"plan", "-world", "testdata/worlds/none.json", "me", "b"}, 2},
+	{"plan-invalid-world", []string{"plan", "-world", bad, "a", "me"}, 2},
+
+	{"audit-h", []string{"audit", "-h"}, 0},
+	{"audit-seed", []string{"audit", "-world", seed, "t1"}, 0},
+	{"audit-seed-json", []string{"audit", "-world", seed, "-json", "t1"}, 0},
+	{"audit-seed-csv", []string{"audit", "-world", seed, "-format", "csv", "t1"}, 0},
+	{"audit-seed-t2", []string{"audit", "-world", seed, "t2"}, 0},
+	{"audit-three", []string{"audit", "-world", three, "t1"}, 0},
+	{"audit-three-json", []string{"audit", "-world", three, "-format", "json", "t1"}, 0},
+	{"audit-three-csv", []string{"audit", "-world", three, "-format", "csv", "t1"}, 0},
+	{"audit-three-no-limit", []string{"audit", "-world", three, "-max-steps", "0", "t1"}, 0},
+	{"audit-three-no-limit-csv", []string{"audit", "-world", three, "-max-steps=0", "-format", "csv", "t1"}, 0},
+	{"audit-three-t3", []string{"audit", "t3", "-world", three, "-max-steps", "7"}, 0},
+	{"audit-no-leave", []string{"audit", "-world", noLeave, "t2"}, 0},
+	{"audit-none", []string{"audit", "-world", seed, "-max-steps", "3", "t1"}, 1},
+	{"audit-none-json", []string{"audit", "-world", seed, "-max-steps", "3", "-json", "t1"}, 1},
+	{"audit-none-csv", []string{"audit", "-world", seed, "-max-steps", "3", "-format", "csv", "t1"}, 1},
+	{"audit-none-unreachable", []string{"audit", "-world", unreach, "-max-steps", "0", "t1"}, 1},
+
+	{"audit-no-tenant", []string{"audit", "-world", seed}, 2},
+	{"audit-two-tenants", []string{"audit", "-world", seed, "t1", "t2"}, 2},
+	{"audit-unknown-tenant", []string{"audit", "-world", seed, "t9"}, 2},
+	{"audit-negative-max-steps", []string{"audit", "-world", seed, "-max-steps", "-1", "t1"}, 2},
+	{"audit-bad-max-steps", []string{"audit", "-world", seed, "-max-steps", "four", "t1"}, 2},
+	{"audit-unknown-format", []string{"audit", "-world", seed, "-format", "mermaid", "t1"}, 2},
+	{"audit-no-world", []string{"audit", "t1"}, 2},
+	{"audit-invalid-world", []string{"audit", "-world", bad, "t1"}, 2},
+
+	{"whatif-h", []string{"whatif", "-h"}, 0},
+	{"whatif-works-off", []string{"whatif", "-world", three, "-change", "t1.works=off"}, 1},
+	{"whatif-works-off-json", []string{"whatif", "-world", three, "-change", "t1.works=off", "-json"}, 1},
+	{"whatif-disconnect", []string{"whatif", "-world", three, "-change", "disconnect u1", "-tenant", "t1", "-users", "me,u1,u6"}, 1},
+	{"whatif-connect", []string{"whatif", "-world", three, "-change", "u2.connected=yes", "-tenant", "t1"}, 1},
+	{"whatif-link", []string{"whatif", "-world", seed, "-change", "link me b", "-tenant", "t1"}, 1},
+	{"whatif-link-json", []string{"whatif", "-world", seed, "-change", "link me b", "-tenant", "t1", "-json"}, 1},
+	{"whatif-unlink", []string{"whatif", "-world", seed, "-change", "unlink a b", "-tenant", "t2"}, 1},
+	{"whatif-calls-off", []string{"whatif", "-world", three, "-change", "t3.calls=off", "-users", "a,u5"}, 1},
+	{"whatif-line-off", []string{"whatif", "-world", three, "-change", "t1.line=off", "-users", "u2,u8,me"}, 1},
+	{"whatif-create", []string{"whatif", "-world", unreach, "-change", "t1.create=members", "-tenant", "t1", "-max-steps", "0"}, 1},
+	{"whatif-leave", []string{"whatif", "-world", noLeave, "-change", "t1.leave=yes", "-tenant", "t1"}, 0},
+	{"whatif-sequence", []string{"whatif", "-world", three, "-change", "t1.works=all", "-change", "t1.calls=off", "-change", "connect u2", "-users", "u2,b,me"}, 1},
+	{"whatif-link-then-unlink", []string{"whatif", "-world", seed, "-change", "link me b", "-change", "unlink me b", "-tenant", "t1"}, 0},
+	{"whatif-unnamed-group", []string{"whatif", "-world", unreach, "-change", "t1.works=off", "-users", "a,b"}, 1},
+	{"whatif-empty", []string{"whatif", "-world", three, "-change", "t2.leave=no", "-tenant", "t2"}, 0},
+	{"whatif-empty-json", []string{"whatif", "-world", three, "-change", "t2.leave=no", "-format", "json"}, 0},
+
+	{"whatif-bad-changes", []string{"whatif", "-world", three, "-change", "unlink a b", "-change", "t9.calls=off",
+		"-change", "hug a", "-change", "t1.works=maybe", "-change", "t1.color=red", "-change", "link a zz",
+		"-change", "unlink me b", "-change", "link a b", "-change", "u2.connected=maybe", "-change", "t1.create=everyone",
+		"-change", ".works=off", "-change", "connect", "-change", "link a me", "-change", "link me me", "-change", "disconnect zz", "-change", "t1.leave=maybe"}, 2},
+	{"whatif-no-change", []string{"whatif", "-world", three}, 2},
+	{"whatif-args", []string{"whatif", "-world", three, "-change", "t1.works=off", "extra"}, 2},
+	{"whatif-max-steps-no-tenant", []string{"whatif", "-world", three, "-change", "t1.works=off", "-max-steps", "7"}, 2},
+	{"whatif-negative-max-steps", []string{"whatif", "-world", three, "-change", "t1.works=off", "-tenant", "t1", "-max-steps", "-2"}, 2},
+	{"whatif-unknown-tenant", []string{"whatif", "-world", three, "-change", "t1.works=off", "-tenant", "t9"}, 2},
+	{"whatif-unknown-user", []string{"whatif", "-world", three, "-change", "t1.works=off", "-users", "me,zz"}, 2},
+	{"whatif-empty-user", []string{"whatif", "-world", three, "-change", "t1.works=off", "-users", "me,,b"}, 2},
+	{"whatif-user-twice", []string{"whatif", "-world", three, "-change", "t1.works=off", "-users", "me,b,me"}, 2},
+	{"whatif-unknown-format", []string{"whatif", "-world", three, "-change", "t1.works=off", "-format", "csv"}, 2},
+	{"whatif-no-world", []string{"whatif", "-change", "t1.works=off"}, 2},
 }
 
 func TestGolden(t *testing.T) {
@@ -184,6 +280,93 @@ func TestJSONKeys(t *testing.T) {
 		}
 		if diff := cmp.Diff(sorted(want), keys(m)); diff != "" {
 			t.Errorf("%v: keys (-want +got):\n%s", args, diff)
+		}
+	}
+}
+
+// The json forms of plan, audit and whatif keep the keys their help
+// documents, always all of them, at every level.
+func TestJSONShapes(t *testing.T) {
+	group := []string{"members", "masters", "external", "text"}
+	decision := []string{"allowed", "rule", "reason", "cause", "party", "tenant", "remedy", "text"}
+	// The keys of the object at each path; "[]" stands for every element.
+	planShape := map[string][]string{
+		"":       {"me", "target", "found", "steps", "plan", "group", "rule", "reason", "cause", "party", "tenant", "remedy", "text"},
+		"plan[]": {"n", "op", "by", "who", "rule", "text", "state"},
+		"group":  group,
+	}
+	auditShape := map[string][]string{
+		"":            {"tenant", "maxSteps", "exposures"},
+		"exposures[]": {"member", "outsider", "steps", "via"},
+	}
+	whatifShape := map[string][]string{
+		"":                 {"changes", "users", "groups", "tenant", "maxSteps", "empty", "flips", "removals", "exposure"},
+		"changes[]":        {"change", "text"},
+		"flips[]":          {"action", "by", "who", "text", "before", "after"},
+		"flips[].before":   decision,
+		"flips[].after":    decision,
+		"removals[]":       {"group", "index", "removed", "promoted", "after"},
+		"removals[].after": group,
+		"exposure[]":       {"member", "outsider", "before", "after"},
+	}
+	shapes := map[string]map[string][]string{"plan": planShape, "audit": auditShape, "whatif": whatifShape}
+	seen := map[string]bool{} // command and path
+	for _, c := range []struct {
+		args  []string
+		shape map[string][]string
+	}{
+		{[]string{"plan", "-world", seed, "-json", "me", "b"}, planShape},
+		{[]string{"plan", "-world", three, "-json", "me", "u8"}, planShape},
+		{[]string{"audit", "-world", three, "-json", "t1"}, auditShape},
+		{[]string{"audit", "-world", seed, "-json", "-max-steps", "3", "t1"}, auditShape},
+		{[]string{"whatif", "-world", three, "-json", "-change", "t1.works=off", "-tenant", "t1"}, whatifShape},
+		{[]string{"whatif", "-world", three, "-json", "-change", "t2.leave=no"}, whatifShape},
+	} {
+		_, out, _ := runArgs(c.args...)
+		var v any
+		if err := json.Unmarshal([]byte(out), &v); err != nil {
+			t.Errorf("%v: %v\n%s", c.args, err, out)
+			continue
+		}
+		top := false
+		var walk func(path string, v any)
+		walk = func(path string, v any) {
+			switch v := v.(type) {
+			case map[string]any:
+				seen[c.args[0]+" "+path] = true
+				top = top || path == ""
+				want, ok := c.shape[path]
+				if !ok {
+					t.Errorf("%v: an object at %q, which the help does not document", c.args, path)
+				}
+				var got []string
+				for k, x := range v {
+					got = append(got, k)
+					sep := "."
+					if path == "" {
+						sep = ""
+					}
+					walk(path+sep+k, x)
+				}
+				if diff := cmp.Diff(slices.Sorted(slices.Values(want)), slices.Sorted(slices.Values(got))); diff != "" {
+					t.Errorf("%v: keys at %q (-want +got):\n%s", c.args, path, diff)
+				}
+			case []any:
+				for _, x := range v {
+					walk(path+"[]", x)
+				}
+			}
+		}
+		walk("", v)
+		if !top {
+			t.Errorf("%v: not one object:\n%s", c.args, out)
+		}
+	}
+	for cmd, shape := range shapes {
+		for path := range shape {
+			if !seen[cmd+" "+path] {
+				t.Errorf("%s: no case has an object at %q", cmd, path)
+			}
 		}
 	}
 }

@@ -8,7 +8,8 @@ import (
 )
 
 // The README's console sessions are what extlink prints. A line "..."
-// abridges: the lines shown must then appear in order in the output.
+// abridges: the lines shown must then appear in order in the output. Its
+// Mermaid diagrams are what a console line of it prints.
 func TestREADMESession(t *testing.T) {
 	b, err := os.ReadFile("../../README.md")
 	if err != nil {
@@ -20,7 +21,8 @@ func TestREADMESession(t *testing.T) {
 		want []string
 	}
 	var sessions []session
-	in := false
+	var diagrams []string // the ```mermaid blocks
+	in, inMermaid := false, false
 	for line := range strings.Lines(string(b)) {
 		line = strings.TrimRight(line, "\n")
 		switch {
@@ -28,6 +30,13 @@ func TestREADMESession(t *testing.T) {
 			in = true
 		case in && line == "```":
 			in = false
+		case line == "```mermaid":
+			inMermaid = true
+			diagrams = append(diagrams, "")
+		case inMermaid && line == "```":
+			inMermaid = false
+		case inMermaid:
+			diagrams[len(diagrams)-1] += line + "\n"
 		case in && strings.HasPrefix(line, "$ extlink "):
 			sessions = append(sessions, session{args: strings.Fields(line)[2:]})
 		case in && len(sessions) > 0:
@@ -37,6 +46,20 @@ func TestREADMESession(t *testing.T) {
 	}
 	if len(sessions) < 3 {
 		t.Fatalf("found %d extlink commands in the README's console blocks", len(sessions))
+	}
+	// A Mermaid block, which GitHub renders, is what a console line of the
+	// README prints with -format mermaid.
+	for _, d := range diagrams {
+		found := false
+		for _, s := range sessions {
+			if slices.Contains(s.args, "mermaid") {
+				_, out, _ := runArgs(s.args...)
+				found = found || out == d
+			}
+		}
+		if !found {
+			t.Errorf("README: no extlink ... -format mermaid line prints the diagram\n%s", d)
+		}
 	}
 	for _, s := range sessions {
 		for len(s.want) > 0 && s.want[len(s.want)-1] == "" {

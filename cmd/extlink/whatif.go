@@ -1,0 +1,446 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/extlink/extlink"
+)
+
+var whatifCmd = &command{
+	name:     "whatif",
+	synopsis: "-world FILE -change C [-change C ...] [-users U,U,...] [-tenant T] [-max-steps N] [-format text|json] [-json]",
+	summary:  "preview what a directory change would flip, remove and expose (R25)",
+	run:      runWhatif,
+	help: `Whatif previews a change to the world FILE before it is made (R25): which
+talk and call decisions between its users would flip, which members of its
+groups Reconcile would remove for no longer being allowed in an external
+group, and who would become master in their place (R20, D6), and, with
+-tenant, how that tenant's exposure to the post's trick would change (R23).
+Nothing is written: the file stays as it is.
+
+Changes (-change, repeatable, applied in the order given; quote the ones
+with spaces):
+  T.works=off|all|listed    who in tenant T may talk with outside LINE WORKS users
+  T.line=off|all|listed     who in T may talk with LINE users
+  T.calls=on|off            T's calls switch
+  T.create=members|admins   who in T may create groups
+  T.leave=yes|no            whether T's members may leave groups themselves
+  connect U, disconnect U   put user U on or off its tenant's connected members;
+                            also written U.connected=yes|no
+  link A B, unlink A B      add or remove the link between users A and B
+A tenant switch changes that one setting of the tenant's policy as it stands
+by then, and leaves the others. yes and no, on and off, true and false are
+interchangeable for calls, leave and connected.
+
+Flags:
+  -world FILE     the world file (required)
+  -change C       a change, as above (at least one)
+  -users U,U,...  compare decisions between these users only (default: every
+                  user of the world, which for U users is U*(U-1) decisions)
+  -tenant T       also compare T's exposure (off without it)
+  -max-steps N    the exposure's longest plan (default 4; 0 for no limit);
+                  only with -tenant
+  -format F       text (the default) or json
+  -json           same as -format json
+
+Output: the text form lists the changes, then the decisions that flip
+("me may now talk with b (R2)", "a can no longer call b: ..."), talk before
+call, pair by pair in the users' order; then, group by group in the file's
+order, the members Reconcile would remove, the members it would make master
+and the group as it would be; then, with -tenant, the exposures gained, lost
+or changed, as "member -> outsider: steps before, steps after". Each section
+says "none" when nothing in it changes (the groups section, that the file
+has none, if so), and a last line says so when nothing does. Groups are compared as Reconcile leaves them in the world as it is,
+so that a group the file lists with a member the world already keeps out
+shows only what the change itself would do. Groups without a name are shown
+as groups[INDEX]. The json form is one object whose keys are always present:
+
+  {
+    "changes": [{"change": "t1.works=off", "text": "t1's policy becomes ..."}],
+    "users": ["a", "b", "me"],   the users compared
+    "groups": ["launch"],        the groups compared, as shown in the text form
+    "tenant": "",                -tenant, or ""
+    "maxSteps": 0,               the exposure's limit; 0 for none or without -tenant
+    "empty": false,              true when nothing below changes
+    "flips": [
+      {"action": "talk", "by": "a", "who": "b", "text": "a can no longer talk with b: ...",
+       "before": DECISION, "after": DECISION}
+    ],
+    "removals": [
+      {"group": "launch", "index": 0, "removed": ["a", "me"], "promoted": ["b"],
+       "after": {"members": ["b", "u5"], "masters": ["b"], "external": true,
+                 "text": "external group [b* u5]"}}
+    ],
+    "exposure": [{"member": "me", "outsider": "b", "before": 4, "after": 0}]
+  }
+
+where a DECISION is {"allowed", "rule", "reason", "cause", "party", "tenant",
+"remedy", "text"} as in check's json form, and an exposure's before or after
+is the shortest plan's length, 0 for no exposure.
+
+Exit status, like diff's: 0 when nothing asked about would change, 1 when
+something would, 2 usage or bad input (an unreadable or invalid world, a
+change that cannot be read or applied, an unknown user or tenant).
+
+Examples:
+  extlink whatif -world examples/three-companies.json -change t1.works=off
+  extlink whatif -world examples/three-companies.json -change 'disconnect u1' -tenant t1 -users me,u1,u6
+  extlink whatif -world examples/seed.json -change 'link me b' -tenant t1 -json
+`,
+}
+
+// whatifResult is the json form of whatif's answer; see whatifCmd's help.
+type whatifResult struct {
+	Changes  []changeJSON   `json:"changes"`
+	Users    []string       `json:"users"`
+	Groups   []string       `json:"groups"`
+	Tenant   string         `json:"tenant"`
+	MaxSteps int            `json:"maxSteps"`
+	Empty    bool           `json:"empty"`
+	Flips    []flipJSON     `json:"flips"`
+	Removals []removalJSON  `json:"removals"`
+	Exposure []exposureDiff `json:"exposure"`
+}
+
+// changeJSON is one change as given and as understood.
+type changeJSON struct {
+	Change string `json:"change"`
+	Text   string `json:"text"`
+}
+
+// flipJSON is a decision that would flip.
+type flipJSON struct {
+	Action string       `json:"action"`
+	By     string       `json:"by"`
+	Who    string       `json:"who"`
+	Text   string       `json:"text"`
+	Before decisionJSON `json:"before"`
+	After  decisionJSON `json:"after"`
+}
+
+// decisionJSON is a decision in whatif's json form: check's keys that
+// describe the decision itself.
+type decisionJSON struct {
+	Allowed bool   `json:"allowed"`
+	Rule    string `json:"rule"`
+	Reason  string `json:"reason"`
+	Cause   string `json:"cause"`
+	Party   string `json:"party"`
+	Tenant  string `json:"tenant"`
+	Remedy  string `json:"remedy"`
+	Text    string `json:"text"`
+}
+
+func newDecisionJSON(d extlink.Decision) decisionJSON {
+	return decisionJSON{d.Allowed, d.Rule.String(), d.Reason.String(), causeName(d.Cause()),
+		string(d.Party), string(d.Tenant), d.Remedy(), d.String()}
+}
+
+// removalJSON is what Reconcile would do to one group.
+type removalJSON struct {
+	Group    string     `json:"group"`
+	Index    int        `json:"index"`
+	Removed  []string   `json:"removed"`
+	Promoted []string   `json:"promoted"`
+	After    *groupJSON `json:"after"`
+}
+
+// exposureDiff is an exposure gained, lost or changed.
+type exposureDiff struct {
+	Member   string `json:"member"`
+	Outsider string `json:"outsider"`
+	Before   int    `json:"before"`
+	After    int    `json:"after"`
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ", ") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+func runWhatif(c *command, args []string, stdout, stderr io.Writer) int {
+	o := newOptions(c, "text", "json")
+	var changes stringList
+	o.fs.Var(&changes, "change", "a change; repeatable")
+	users := o.fs.String("users", "", "the users whose decisions to compare, comma-separated")
+	tenant := o.fs.String("tenant", "", "the tenant whose exposure to compare")
+	maxSteps := maxStepsFlag(o)
+	pos, code, ok := o.parse(args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	if len(pos) > 0 {
+		return c.usageError(stderr, "unexpected arguments %q", pos)
+	}
+	if len(changes) == 0 {
+		return c.usageError(stderr, "need at least one -change")
+	}
+	set := map[string]bool{}
+	o.fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if set["max-steps"] && *tenant == "" {
+		return c.usageError(stderr, "-max-steps is for the exposure of a -tenant")
+	}
+	if *maxSteps < 0 {
+		return c.usageError(stderr, "-max-steps %d: want 0 (no limit) or more", *maxSteps)
+	}
+	w, ok := o.load(stderr)
+	if !ok {
+		return exitUsage
+	}
+	before := w.Directory
+
+	res := whatifResult{Users: []string{}, Groups: []string{}, Tenant: *tenant,
+		Flips: []flipJSON{}, Removals: []removalJSON{}, Exposure: []exposureDiff{}}
+	q := extlink.WhatIfQuery{Tenant: extlink.TenantID(*tenant)}
+	if *tenant != "" {
+		if _, known := before.Tenant(q.Tenant); !known {
+			fmt.Fprintf(stderr, "extlink whatif: unknown tenant %q in %s\n", *tenant, o.world)
+			return exitUsage
+		}
+		q.MaxSteps, res.MaxSteps = *maxSteps, *maxSteps
+	}
+	if set["users"] {
+		for _, u := range strings.Split(*users, ",") {
+			switch _, known := before.User(extlink.UserID(u)); {
+			case u == "":
+				return c.usageError(stderr, "-users %q: empty user ID", *users)
+			case !known:
+				fmt.Fprintf(stderr, "extlink whatif: unknown user %q in %s\n", u, o.world)
+				return exitUsage
+			case slices.Contains(q.Users, extlink.UserID(u)):
+				return c.usageError(stderr, "-users %q: %s twice", *users, u)
+			}
+			q.Users = append(q.Users, extlink.UserID(u))
+		}
+	} else {
+		for u := range before.Users() {
+			q.Users = append(q.Users, u.ID)
+		}
+	}
+	res.Users = ids(q.Users)
+	for i, g := range w.Groups {
+		// Reconcile with the world as it is first: a group the file lists
+		// with members the world already keeps out would otherwise show
+		// them removed whatever the change.
+		q.Groups = append(q.Groups, extlink.Reconcile(before, g.Group))
+		res.Groups = append(res.Groups, groupLabel(g.Name, i))
+	}
+
+	// Apply the changes one at a time, so that each is read against the
+	// world as the ones before it left it, and a failure names its -change.
+	after := before
+	bad := false
+	for _, text := range changes {
+		ch, err := parseChange(after, text)
+		if err == nil {
+			var next *extlink.Directory
+			if next, err = after.With(ch); err == nil {
+				after = next
+			}
+		}
+		if err != nil {
+			msg := strings.TrimPrefix(err.Error(), "extlink: ")
+			msg = strings.TrimPrefix(msg, "change 0 ("+ch.String()+"): ")
+			fmt.Fprintf(stderr, "extlink whatif: -change %q: %s\n", text, msg)
+			bad = true
+			continue
+		}
+		res.Changes = append(res.Changes, changeJSON{text, ch.String()})
+	}
+	if bad {
+		return exitUsage
+	}
+
+	r, err := extlink.WhatIf(before, after, q)
+	if err != nil {
+		fmt.Fprintf(stderr, "extlink whatif: %v\n", err)
+		return exitUsage
+	}
+	res.Empty = r.Empty()
+	for _, f := range r.Flips {
+		res.Flips = append(res.Flips, flipJSON{f.After.Action.String(), string(f.After.By), string(f.After.Who), f.String(),
+			newDecisionJSON(f.Before), newDecisionJSON(f.After)})
+	}
+	for _, rm := range r.Removals {
+		res.Removals = append(res.Removals, removalJSON{res.Groups[rm.Group], rm.Group, ids(rm.Removed), ids(rm.Promoted), newGroupJSON(rm.After)})
+	}
+	for _, e := range r.Exposure {
+		res.Exposure = append(res.Exposure, exposureDiff{string(e.Member), string(e.Outsider), e.Before, e.After})
+	}
+
+	if o.format == "json" {
+		if err := writeJSON(stdout, res); err != nil {
+			fmt.Fprintf(stderr, "extlink whatif: %v\n", err)
+			return exitUsage
+		}
+	} else {
+		writeWhatifText(stdout, res)
+	}
+	if !res.Empty {
+		return exitNo
+	}
+	return exitOK
+}
+
+// groupLabel names the world's group i: its name, or groups[i].
+func groupLabel(name string, i int) string {
+	if name != "" {
+		return name
+	}
+	return "groups[" + strconv.Itoa(i) + "]"
+}
+
+// writeWhatifText writes whatif's text form; see whatifCmd's help.
+func writeWhatifText(out io.Writer, r whatifResult) {
+	fmt.Fprintln(out, "Changes:")
+	for _, c := range r.Changes {
+		fmt.Fprintf(out, "  %s\n", c.Text)
+	}
+	section := func(title string, n int) {
+		fmt.Fprintln(out, title)
+		if n == 0 {
+			fmt.Fprintln(out, "  none")
+		}
+	}
+	section(fmt.Sprintf("Decisions that would flip, among %s (R25):", count(len(r.Users), "user")), len(r.Flips))
+	for _, f := range r.Flips {
+		fmt.Fprintf(out, "  %s\n", f.Text)
+	}
+	if len(r.Groups) == 0 {
+		fmt.Fprintln(out, "Groups Reconcile would change (R20): the world file has none")
+	} else {
+		section(fmt.Sprintf("Groups Reconcile would change, of %d (R20):", len(r.Groups)), len(r.Removals))
+	}
+	for _, rm := range r.Removals {
+		var parts []string
+		if len(rm.Removed) > 0 {
+			parts = append(parts, "removes "+strings.Join(rm.Removed, ", "))
+		}
+		if len(rm.Promoted) > 0 {
+			parts = append(parts, "makes "+strings.Join(rm.Promoted, ", ")+" master")
+		}
+		parts = append(parts, "leaving "+rm.After.Text)
+		fmt.Fprintf(out, "  %s: %s\n", rm.Group, strings.Join(parts, "; "))
+	}
+	if r.Tenant != "" {
+		section(fmt.Sprintf("Exposure of %s, %s (R23):", r.Tenant, within(r.MaxSteps)), len(r.Exposure))
+		for _, e := range r.Exposure {
+			fmt.Fprintf(out, "  %s -> %s: %s before, %s after\n", e.Member, e.Outsider, stepsOrNone(e.Before), stepsOrNone(e.After))
+		}
+	}
+	if r.Empty {
+		fmt.Fprintln(out, "Nothing asked about would change.")
+	}
+}
+
+// stepsOrNone returns "4 steps", or "none" for 0.
+func stepsOrNone(n int) string {
+	if n == 0 {
+		return "none"
+	}
+	return count(n, "step")
+}
+
+// parseChange reads one -change text against the directory d; see
+// whatifCmd's help for the forms. A tenant switch starts from the tenant's
+// policy in d.
+func parseChange(d *extlink.Directory, text string) (extlink.Change, error) {
+	if f := strings.Fields(text); len(f) > 0 && !strings.Contains(f[0], "=") {
+		want := map[string]int{"connect": 2, "disconnect": 2, "link": 3, "unlink": 3}[f[0]]
+		switch {
+		case want == 0:
+			return extlink.Change{}, fmt.Errorf("unknown change %q (want T.KEY=VALUE, connect U, disconnect U, link A B or unlink A B)", f[0])
+		case len(f) != want:
+			return extlink.Change{}, fmt.Errorf("%s needs %s, got %d", f[0], count(want-1, "user ID"), len(f)-1)
+		}
+		var us []extlink.User
+		for _, id := range f[1:] {
+			u, ok := d.User(extlink.UserID(id))
+			if !ok {
+				return extlink.Change{}, fmt.Errorf("unknown user %q", id)
+			}
+			us = append(us, u)
+		}
+		switch f[0] {
+		case "connect", "disconnect":
+			return extlink.SetConnected(us[0].ID, f[0] == "connect"), nil
+		case "unlink":
+			return extlink.RemoveLink(us[0].ID, us[1].ID), nil
+		}
+		// Say plainly what NewDirectory would reject (R5, R6).
+		a, b := us[0], us[1]
+		switch {
+		case a.ID == b.ID:
+			return extlink.Change{}, fmt.Errorf("%s cannot be linked with themselves", a.ID)
+		case a.Kind == extlink.LINEUser && b.Kind == extlink.LINEUser:
+			return extlink.Change{}, fmt.Errorf("%s and %s are both LINE users, who link only with LINE WORKS users (R6)", a.ID, b.ID)
+		case a.Tenant != "" && a.Tenant == b.Tenant:
+			return extlink.Change{}, fmt.Errorf("%s and %s are colleagues in %s, and links are across tenants (R5)", a.ID, b.ID, a.Tenant)
+		}
+		return extlink.AddLink(a.ID, b.ID), nil
+	}
+
+	lhs, value, ok := strings.Cut(strings.TrimSpace(text), "=")
+	name, key, ok2 := strings.Cut(lhs, ".")
+	if !ok || !ok2 || name == "" {
+		return extlink.Change{}, fmt.Errorf("cannot read %q (want T.KEY=VALUE, connect U, disconnect U, link A B or unlink A B)", text)
+	}
+	yesNo := func() (bool, error) {
+		switch value {
+		case "yes", "on", "true":
+			return true, nil
+		case "no", "off", "false":
+			return false, nil
+		}
+		return false, fmt.Errorf("%s wants yes or no (on or off, true or false), not %q", lhs, value)
+	}
+	if key == "connected" {
+		if _, ok := d.User(extlink.UserID(name)); !ok {
+			return extlink.Change{}, fmt.Errorf("unknown user %q", name)
+		}
+		on, err := yesNo()
+		return extlink.SetConnected(extlink.UserID(name), on), err
+	}
+	t, known := d.Tenant(extlink.TenantID(name))
+	p := t.Policy
+	var err error
+	switch key {
+	case "works", "line":
+		a := &p.Works
+		if key == "line" {
+			a = &p.LINE
+		}
+		if a.UnmarshalText([]byte(value)) != nil {
+			err = fmt.Errorf("%s wants off, all or listed, not %q", lhs, value)
+		}
+	case "calls":
+		var on bool
+		on, err = yesNo()
+		p.NoCalls = !on
+	case "leave":
+		var on bool
+		on, err = yesNo()
+		p.NoSelfLeave = !on
+	case "create":
+		switch value {
+		case "members":
+			p.MembersCreateGroups = true
+		case "admins":
+			p.MembersCreateGroups = false
+		default:
+			err = fmt.Errorf("%s wants members or admins, not %q", lhs, value)
+		}
+	default:
+		return extlink.Change{}, fmt.Errorf("unknown key %q (want works, line, calls, create or leave for a tenant, connected for a user)", key)
+	}
+	if !known {
+		return extlink.Change{}, fmt.Errorf("unknown tenant %q", name)
+	}
+	return extlink.SetPolicy(t.ID, p), err
+}
