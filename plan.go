@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 )
 
 // PlanGroup returns a shortest plan that, applied, ends in a group of
@@ -65,29 +64,76 @@ type UnreachableError struct {
 	Tenant     TenantID // the tenant whose setting blocks, if any
 }
 
-// Error returns one sentence: what cannot be planned, why, and what would
-// help.
+// Error returns one sentence: what cannot be planned, why, by which rule,
+// and what would help:
+//
+//	extlink: no plan puts me and b in a group of their own: no chain of people who can talk 1:1 connects them (R13); link me with b, or with someone linked with b
 func (e *UnreachableError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "extlink: no plan puts %s and %s in a group of their own: ", e.Me, e.Target)
+	s := "extlink: no plan puts " + string(e.Me) + " and " + string(e.Target) + " in a group of their own: " + e.Why()
+	if r := e.Rule(); r != 0 {
+		s += " (" + r.String() + ")"
+	}
+	if r := e.Remedy(); r != "" {
+		s += "; " + r
+	}
+	return s
+}
+
+// Why returns the reason in words, without rule or remedy.
+func (e *UnreachableError) Why() string {
 	p, t := string(e.Party), string(e.Tenant)
 	switch e.Reason {
 	case ReasonUnknownUser:
-		b.WriteString(p + " is not in the directory (R22); check the ID")
+		return p + " is not in the directory"
 	case ReasonLINEInGroup:
-		b.WriteString(p + " is a LINE user, and groups exclude LINE users (R6); talk with " + p + " in a room instead")
+		return p + " is a LINE user, and groups exclude LINE users"
 	case ReasonWorksOff:
-		b.WriteString(t + " does not allow talk with outside LINE WORKS users, so " + p + " cannot be in an external group (R12); ask " + t + "'s admin to allow it")
+		return t + " does not allow talk with outside LINE WORKS users, so " + p + " cannot be in an external group"
 	case ReasonNotConnected:
-		b.WriteString(p + " is not one of " + t + "'s connected members, so cannot be in an external group (R12); add " + p + " to " + t + "'s connected members")
+		return p + " is not one of " + t + "'s connected members, so cannot be in an external group"
 	case ReasonNotLinked:
-		b.WriteString("no chain of people who can talk 1:1 connects them (R13); link " + string(e.Me) + " with " + string(e.Target) + ", or with someone linked with " + string(e.Target))
+		return "no chain of people who can talk 1:1 connects them"
 	case ReasonNoGroupRights:
-		b.WriteString("nobody who may create groups is on a chain between them (R12); let members create groups in " + string(e.Me) + "'s tenant, or ask an admin")
-	default:
-		b.WriteString(e.Reason.String())
+		return "nobody who may create groups is on a chain between them"
 	}
-	return b.String()
+	return e.Reason.String()
+}
+
+// Rule returns the rule behind the reason: R22 for an unknown user, R6 for
+// a LINE user, R12 for group rights and external-group membership, R13 for
+// no chain.
+func (e *UnreachableError) Rule() Rule {
+	switch e.Reason {
+	case ReasonUnknownUser:
+		return R22
+	case ReasonLINEInGroup:
+		return R6
+	case ReasonWorksOff, ReasonNotConnected, ReasonNoGroupRights:
+		return R12
+	case ReasonNotLinked:
+		return R13
+	}
+	return 0
+}
+
+// Remedy returns what would make a plan possible, as an instruction, or "".
+func (e *UnreachableError) Remedy() string {
+	p, t := string(e.Party), string(e.Tenant)
+	switch e.Reason {
+	case ReasonUnknownUser:
+		return "check the ID"
+	case ReasonLINEInGroup:
+		return "talk with " + p + " in a room instead"
+	case ReasonWorksOff:
+		return "ask " + t + "'s admin to allow it"
+	case ReasonNotConnected:
+		return "add " + p + " to " + t + "'s connected members"
+	case ReasonNotLinked:
+		return "link " + string(e.Me) + " with " + string(e.Target) + ", or with someone linked with " + string(e.Target)
+	case ReasonNoGroupRights:
+		return "let " + t + "'s members create groups, or ask one of its admins to build the group"
+	}
+	return ""
 }
 
 // Unwrap returns [ErrUnreachable] and the reason's sentinel.

@@ -249,7 +249,7 @@ func TestPlanGroupUnreachable(t *testing.T) {
 				w.Tenants[i].Policy.MembersCreateGroups = false
 			}
 		}, "me", "b", extlink.ErrNotPermitted,
-			"extlink: no plan puts me and b in a group of their own: nobody who may create groups is on a chain between them (R12); let members create groups in me's tenant, or ask an admin"},
+			"extlink: no plan puts me and b in a group of their own: nobody who may create groups is on a chain between them (R12); let t1's members create groups, or ask one of its admins to build the group"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

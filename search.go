@@ -198,7 +198,7 @@ func (s *search) external(initial candidate) (candidate, *UnreachableError) {
 	if _, ok := s.m.lev(s, s.tg); !ok {
 		return candidate{}, un(ReasonNotLinked, noNode, "")
 	}
-	return candidate{}, un(ReasonNoGroupRights, noNode, "")
+	return candidate{}, un(ReasonNoGroupRights, noNode, s.rme.tenant)
 }
 
 // evaluate returns the best tree among those costing at most bound (it may

@@ -93,7 +93,7 @@ func (d *Directory) With(changes ...Change) (*Directory, error) {
 	var errs []error
 	for i, c := range changes {
 		bad := func(format string, args ...any) {
-			errs = append(errs, fmt.Errorf("extlink: change %d (%s): %s", i, c, fmt.Sprintf(format, args...)))
+			errs = append(errs, fmt.Errorf("extlink: change %d (%s): %s", i+1, c, fmt.Sprintf(format, args...)))
 		}
 		switch c.Op {
 		case ChangePolicy:
@@ -113,7 +113,18 @@ func (d *Directory) With(changes ...Change) (*Directory, error) {
 		case ChangeAddLink, ChangeRemoveLink:
 			k := key(c.Link)
 			j := slices.Index(links, k)
+			ra, rb := d.index.find(c.Link.A), d.index.find(c.Link.B)
 			switch {
+			case ra == nil:
+				bad("unknown user %q", c.Link.A)
+			case rb == nil:
+				bad("unknown user %q", c.Link.B)
+			case c.Op == ChangeAddLink && c.Link.A == c.Link.B:
+				bad("a user cannot be linked with themselves (R5)")
+			case c.Op == ChangeAddLink && ra.kind == LINEUser && rb.kind == LINEUser:
+				bad("two LINE users cannot be linked (R6)")
+			case c.Op == ChangeAddLink && colleague(ra, rb):
+				bad("%s and %s are colleagues in %s; links are across tenants (R5)", c.Link.A, c.Link.B, ra.tenant)
 			case c.Op == ChangeAddLink && j >= 0:
 				bad("%s and %s are already linked", c.Link.A, c.Link.B)
 			case c.Op == ChangeAddLink:
@@ -156,12 +167,14 @@ func (f Flip) String() string {
 	return strings.Replace(f.After.String(), " cannot ", " can no longer ", 1)
 }
 
-// Removal is what [Reconcile] would do to one of the query's groups.
+// Removal is what the change would make [Reconcile] do to one of the
+// query's groups, beyond what Reconcile already does under the old
+// directory.
 type Removal struct {
 	Group    int      // its index in the query's Groups
 	Removed  []UserID // members who would be removed, sorted
 	Promoted []UserID // members who would become masters (D6), sorted
-	After    Group    // the group as it would be
+	After    Group    // the group reconciled with the new directory
 }
 
 // ExposureChange is an exposure that a change creates, ends or shortens.
@@ -184,10 +197,11 @@ func (r Report) Empty() bool {
 
 // WhatIf compares two directories, typically d and d.With(change) (R25),
 // and reports which talk and call decisions between the query's users flip,
-// which members of the query's groups [Reconcile] would remove (and who
-// would become master), and how the tenant's exposure to the post's trick
-// changes. It is pure: it changes neither store nor any group. An unknown
-// tenant is an error.
+// which members of the query's groups [Reconcile] would remove under the new
+// directory that it would keep under the old one (and who would become
+// master), and how the tenant's exposure to the post's trick changes. It is
+// pure: it changes neither store nor any group. An unknown tenant is an
+// error.
 func WhatIf(before, after Store, q WhatIfQuery) (Report, error) {
 	var r Report
 	for i, a := range q.Users {
@@ -204,18 +218,20 @@ func WhatIf(before, after Store, q WhatIfQuery) (Report, error) {
 		}
 	}
 	for i, g := range q.Groups {
-		n := Reconcile(after, g)
-		if n.Equal(g) {
+		// What the change itself causes: a member the old directory already
+		// keeps out is not the change's doing.
+		base, n := Reconcile(before, g), Reconcile(after, g)
+		if n.Equal(base) {
 			continue
 		}
 		rm := Removal{Group: i, After: n}
-		for _, m := range g.Members() {
+		for _, m := range base.Members() {
 			if !n.Has(m) {
 				rm.Removed = append(rm.Removed, m)
 			}
 		}
 		for _, m := range n.Masters() {
-			if !g.IsMaster(m) {
+			if !base.IsMaster(m) {
 				rm.Promoted = append(rm.Promoted, m)
 			}
 		}

@@ -77,7 +77,10 @@ func TestWithErrors(t *testing.T) {
 		extlink.SetConnected("zz", true),
 		extlink.AddLink("a", "b"),
 		extlink.RemoveLink("me", "b"),
-		extlink.AddLink("a", "me"), // inside one tenant: NewDirectory refuses
+		extlink.AddLink("a", "me"), // colleagues
+		extlink.AddLink("a", "a"),
+		extlink.AddLink("l", "zz"),
+		extlink.RemoveLink("zz", "a"),
 		{},
 	} {
 		if n, err := d.With(c); err == nil || n != nil || errors.Is(err, extlink.ErrDenied) {
@@ -170,4 +173,27 @@ func TestWhatIfProperty(t *testing.T) {
 			t.Fatalf("%d removals, want %d", len(r.Removals), k)
 		}
 	})
+}
+
+// R25: a member the old directory already keeps out of a group is not the
+// change's doing; only what the change adds is reported.
+func TestWhatIfCountsOnlyTheChange(t *testing.T) {
+	d := postDir(t, func(w *world) { w.Users = append(w.Users, extlink.User{ID: "n", Tenant: "t1"}) })
+	g, _ := extlink.NewGroup(d, "a", "b")
+	g, _ = g.Invite(d, "a", "n")
+	g, _ = g.Invite(d, "a", "me")
+	// Already: t2 keeps b out (off); the change: t1 drops n from its list.
+	before, _ := d.With(extlink.SetPolicy("t2", extlink.Policy{}))
+	after, err := before.With(extlink.SetPolicy("t1", extlink.Policy{Works: extlink.AccessListed, MembersCreateGroups: true}),
+		extlink.SetConnected("a", true), extlink.SetConnected("me", true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := extlink.WhatIf(before, after, extlink.WhatIfQuery{Groups: []extlink.Group{g}})
+	if err != nil || len(r.Removals) != 1 {
+		t.Fatalf("%+v %v", r, err)
+	}
+	if got := r.Removals[0].Removed; !slices.Equal(got, []extlink.UserID{"n"}) {
+		t.Errorf("removed %v, want only n", got)
+	}
 }

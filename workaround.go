@@ -207,6 +207,27 @@ func (p Plan) Mermaid() string {
 	return b.String()
 }
 
+// dotQuote returns s as a DOT quoted string: a double quote and a
+// backslash are escaped with a backslash (so a label shows them as they
+// are), and control characters become spaces.
+func dotQuote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r < ' ' || r == 0x7f:
+			b.WriteByte(' ')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
 // mermaidText writes Mermaid's special characters as entity codes.
 func mermaidText(s string) string {
 	var b strings.Builder
@@ -232,7 +253,7 @@ func (p Plan) DOT() string {
 		for _, u := range [...]UserID{s.By, s.Who} {
 			if u != "" && !seen[u] {
 				seen[u] = true
-				b.WriteString("    " + strconv.Quote(string(u)) + ";\n")
+				b.WriteString("    " + dotQuote(string(u)) + ";\n")
 			}
 		}
 	}
@@ -243,7 +264,7 @@ func (p Plan) DOT() string {
 			to = s.By
 		}
 		label := strconv.Itoa(i+1) + ". " + s.action() + " (" + r.String() + ")"
-		b.WriteString("    " + strconv.Quote(string(s.By)) + " -> " + strconv.Quote(string(to)) + " [label=" + strconv.Quote(label) + "];\n")
+		b.WriteString("    " + dotQuote(string(s.By)) + " -> " + dotQuote(string(to)) + " [label=" + dotQuote(label) + "];\n")
 	}
 	b.WriteString("}\n")
 	return b.String()

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 
 	"github.com/extlink/extlink"
@@ -157,9 +156,9 @@ func runPlan(c *command, args []string, stdout, stderr io.Writer) int {
 	var ue *extlink.UnreachableError
 	switch {
 	case errors.As(err, &ue):
-		why := splitUnreachable(ue)
-		res.Rule, res.Reason, res.Cause = why.rule, ue.Reason.String(), causeName(ue)
-		res.Party, res.Tenant, res.Remedy, res.Text = string(ue.Party), string(ue.Tenant), why.remedy, why.text
+		res.Rule, res.Reason, res.Cause = ue.Rule().String(), ue.Reason.String(), causeName(ue)
+		res.Party, res.Tenant, res.Remedy = string(ue.Party), string(ue.Tenant), ue.Remedy()
+		res.Text = strings.TrimPrefix(ue.Error(), "extlink: ")
 	case err != nil:
 		fmt.Fprintf(stderr, "extlink plan: %v\n", err)
 		return exitUsage
@@ -243,27 +242,6 @@ func writePlanText(out io.Writer, r planResult) {
 		remedy = "-"
 	}
 	fmt.Fprintf(out, "  remedy:     %s\n", remedy)
-}
-
-// unreachableWhy is an UnreachableError's sentence, taken apart.
-type unreachableWhy struct {
-	text   string // the whole sentence, without the "extlink: " prefix
-	rule   string // the rule it cites, such as "R12", or ""
-	remedy string // what would help, or ""
-}
-
-// unreachableParts matches "WHY (RULE); REMEDY".
-var unreachableParts = regexp.MustCompile(`^(.*?) \(([RD][0-9]+)\); (.*)$`)
-
-// splitUnreachable takes e's sentence apart. The library gives the reason,
-// party and tenant as fields but the rule and remedy only inside the
-// sentence, "...: WHY (RULE); REMEDY", so they are read from there.
-func splitUnreachable(e *extlink.UnreachableError) unreachableWhy {
-	why := unreachableWhy{text: strings.TrimPrefix(e.Error(), "extlink: ")}
-	if m := unreachableParts.FindStringSubmatch(why.text); m != nil {
-		why.rule, why.remedy = m[2], m[3]
-	}
-	return why
 }
 
 // ruleByLabel returns the rule whose label is s, such as "R12".

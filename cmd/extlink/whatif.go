@@ -246,7 +246,7 @@ func runWhatif(c *command, args []string, stdout, stderr io.Writer) int {
 		}
 		if err != nil {
 			msg := strings.TrimPrefix(err.Error(), "extlink: ")
-			msg = strings.TrimPrefix(msg, "change 0 ("+ch.String()+"): ")
+			msg = strings.TrimPrefix(msg, "change 1 ("+ch.String()+"): ")
 			fmt.Fprintf(stderr, "extlink whatif: -change %q: %s\n", text, msg)
 			bad = true
 			continue
