@@ -31,7 +31,11 @@
 //     the room and group rules (R7-R19); [Reconcile] brings a group in line
 //     with a changed directory (R20).
 //   - [Plan] and [Plan.Apply] replay a sequence of [Step]s (R21);
-//     [PlanGroup] finds the shortest one (R22).
+//     [PlanGroup] finds the shortest one (R22), and [Plan.Mermaid] and
+//     [Plan.DOT] draw it.
+//   - [Audit] lists a tenant's exposure to the trick below (R23).
+//   - [Directory.With] applies proposed [Change]s to a new directory, and
+//     [WhatIf] previews what they would change (R25).
 //
 // Refusals wrap [ErrDenied] and one cause sentinel, chosen in a fixed order
 // (D7), so errors.Is works and the answer is deterministic.

@@ -250,3 +250,42 @@ func ExamplePlan_Mermaid() {
 	//     p1->>p3: 3. hands the master role to me (R17)
 	//     Note over p1: 4. leaves the group (R18)
 }
+
+// The exposure of the post's company (R23): me can end up in a group with
+// B through A, in four steps, without a link.
+func ExampleAudit() {
+	seq, err := extlink.Audit(postWorld(), "t1", 4)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for e := range seq {
+		fmt.Println(e)
+	}
+	// Output:
+	// me -> b: 4 steps via a
+}
+
+// What if our company narrowed outside talk to a connected list holding
+// only me (R25)? A could no longer talk with B, and the trick's route to B
+// closes.
+func ExampleWhatIf() {
+	d := postWorld()
+	listed := extlink.Policy{Works: extlink.AccessListed, MembersCreateGroups: true}
+	after, err := d.With(extlink.SetPolicy("t1", listed), extlink.SetConnected("me", true))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r, _ := extlink.WhatIf(d, after, extlink.WhatIfQuery{Users: []extlink.UserID{"a", "b"}, Tenant: "t1", MaxSteps: 4})
+	for _, f := range r.Flips {
+		fmt.Println(f)
+	}
+	for _, e := range r.Exposure {
+		fmt.Printf("%s -> %s: %d steps before, %d after\n", e.Member, e.Outsider, e.Before, e.After)
+	}
+	// Output:
+	// a can no longer talk with b: a is not one of t1's connected members (R2); add a to t1's connected members
+	// a can no longer call b: a is not one of t1's connected members (R3); add a to t1's connected members
+	// me -> b: 4 steps before, 0 after
+}
