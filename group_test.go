@@ -2,6 +2,7 @@ package extlink_test
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -648,4 +649,115 @@ func TestGroupStateRoundTrip(t *testing.T) {
 	if err != nil || !gone.Dissolved() || !gone.External() {
 		t.Errorf("dissolved: %v %v", gone, err)
 	}
+}
+
+// Large groups, whose members span several of the roster's chunks: random
+// sequences of operations agree with the reference model, state and
+// outcome, and never change a value already handed out.
+func TestBigGroupMatchesReference(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(40, 150).Draw(t, "users")
+		open := extlink.Policy{Works: extlink.AccessAll, MembersCreateGroups: true,
+			NoSelfLeave: rapid.Bool().Draw(t, "noleave")}
+		w := world{Tenants: []extlink.Tenant{{ID: "t1", Policy: open}, {ID: "t2", Policy: open}}}
+		for i := range n {
+			tn := extlink.TenantID("t1")
+			if i%7 == 3 {
+				tn = "t2"
+			}
+			w.Users = append(w.Users, extlink.User{ID: extlink.UserID(fmt.Sprintf("u%03d", i)), Tenant: tn})
+		}
+		for i := 3; i < n; i += 7 {
+			w.Links = append(w.Links, extlink.Link{A: "u000", B: w.Users[i].ID})
+		}
+		d := mustDir(t, w)
+		var with []extlink.UserID
+		density := rapid.IntRange(0, 4).Draw(t, "density") // in quarters
+		for _, u := range w.Users[1:] {
+			if rapid.IntRange(0, 3).Draw(t, "join") < density {
+				with = append(with, u.ID)
+			}
+		}
+		g, err := extlink.NewGroup(d, "u000", with...)
+		ref, rerr := w.refNewGroup("u000", with)
+		if (err == nil) != (rerr == nil) {
+			t.Fatalf("NewGroup: %v, reference %v", err, rerr)
+		}
+		if err != nil {
+			return
+		}
+		applied, shrink := 0, rapid.Bool().Draw(t, "shrink")
+		for range rapid.IntRange(60, 300).Draw(t, "ops") {
+			// Mostly masters act, on members; now and then anyone, on anyone.
+			pick := func(label string) extlink.UserID {
+				switch rapid.IntRange(0, 3).Draw(t, label+".from") {
+				case 0:
+					return rapid.SampledFrom(w.Users).Draw(t, label).ID
+				case 1:
+					return rapid.SampledFrom(g.Members()).Draw(t, label)
+				}
+				if label == "by" || label == "from" {
+					return rapid.SampledFrom(g.Masters()).Draw(t, label)
+				}
+				return rapid.SampledFrom(w.Users).Draw(t, label).ID
+			}
+			before, snap := g, snapshot(g)
+			var got extlink.Group
+			var want refGroup
+			var gerr, werr error
+			op := rapid.IntRange(0, 7).Draw(t, "op")
+			if shrink && op >= 6 {
+				op = 1 // removals weigh more: chunks shrink until they merge
+			}
+			switch op {
+			case 0, 6, 7: // invitations weigh more: chunks grow until they split
+				by, who := pick("by"), pick("who")
+				got, gerr = g.Invite(d, by, who)
+				want, werr = w.refInvite(ref, by, who)
+			case 1:
+				by, who := pick("by"), pick("who")
+				got, gerr = g.Remove(d, by, who)
+				want, werr = w.refRemove(ref, by, who)
+			case 2:
+				who := pick("who")
+				got, gerr = g.Leave(d, who)
+				want, werr = w.refLeave(ref, who)
+			case 3:
+				by, who := pick("by"), pick("who")
+				got, gerr = g.Appoint(d, by, who)
+				want, werr = w.refAppoint(ref, by, who)
+			case 4:
+				who := pick("who")
+				got, gerr = g.Resign(d, who)
+				want, werr = w.refResign(ref, who)
+			case 5:
+				from, to := pick("from"), pick("to")
+				got, gerr = g.Transfer(d, from, to)
+				want, werr = w.refTransfer(ref, from, to)
+			}
+			if causeOf(gerr) != werr {
+				t.Fatalf("outcome %v, reference %v", gerr, werr)
+			}
+			if diff := cmp.Diff(snap, snapshot(before)); diff != "" {
+				t.Fatalf("receiver changed:\n%s", diff)
+			}
+			if gerr != nil {
+				continue
+			}
+			if diff := cmp.Diff(want, snapshot(got)); diff != "" {
+				t.Fatalf("state (-reference +got):\n%s", diff)
+			}
+			if back, err := extlink.RestoreGroup(got.State()); err != nil || !back.Equal(got) {
+				t.Fatalf("state does not round-trip: %v", err)
+			}
+			g, ref = got, want
+			applied++
+			if g.Dissolved() {
+				break
+			}
+		}
+		if applied == 0 {
+			t.Skip("no operation applied")
+		}
+	})
 }
