@@ -14,6 +14,8 @@ type graph interface {
 	rec(n int32) *rec
 	// less orders nodes by user ID.
 	less(a, b int32) bool
+	// linkedNodes reports whether two nodes are linked.
+	linkedNodes(a, b int32) bool
 	// links returns the nodes n is linked with, in increasing ID order.
 	// Callers must not change the slice.
 	links(n int32) []int32
@@ -41,9 +43,10 @@ func (d *Directory) node(id UserID) (int32, bool) {
 	return 0, false
 }
 
-func (d *Directory) id(n int32) UserID    { return d.users[n].ID }
-func (d *Directory) rec(n int32) *rec     { return &d.recs[n] }
-func (d *Directory) less(a, b int32) bool { return a < b } // users are sorted by ID
+func (d *Directory) id(n int32) UserID           { return d.users[n].ID }
+func (d *Directory) rec(n int32) *rec            { return &d.recs[n] }
+func (d *Directory) less(a, b int32) bool        { return a < b } // users are sorted by ID
+func (d *Directory) linkedNodes(a, b int32) bool { return d.linked(&d.recs[a], &d.recs[b]) }
 
 func (d *Directory) links(n int32) []int32 { return d.span(&d.recs[n]) }
 
@@ -91,8 +94,9 @@ func (g *storeGraph) node(id UserID) (int32, bool) {
 
 func (g *storeGraph) id(n int32) UserID { return g.ids[n] }
 
-func (g *storeGraph) rec(n int32) *rec     { return g.recs[n] }
-func (g *storeGraph) less(a, b int32) bool { return g.ids[a] < g.ids[b] }
+func (g *storeGraph) rec(n int32) *rec            { return g.recs[n] }
+func (g *storeGraph) less(a, b int32) bool        { return g.ids[a] < g.ids[b] }
+func (g *storeGraph) linkedNodes(a, b int32) bool { return g.s.Linked(g.ids[a], g.ids[b]) }
 
 func (g *storeGraph) links(n int32) []int32 {
 	if l, ok := g.lcache[n]; ok {

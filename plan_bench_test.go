@@ -26,11 +26,13 @@ var bigWorld = sync.OnceValues(func() (*gen.World, *extlink.Directory) {
 	return w, d
 })
 
-// planPairs picks n (me, target) pairs whose shortest plan has exactly
-// steps steps, by structure: one intermediary (me's colleague linked with
-// target) for 4, two (me's colleague linked with target's colleague) for 7.
-func planPairs(w *gen.World, d *extlink.Directory, steps, n int) [][2]extlink.UserID {
-	rng := rand.New(rand.NewPCG(uint64(steps), 9))
+// planPairs picks n (me, target) pairs of a given shape whose shortest
+// plan has exactly steps steps. Shapes: around a link x-y, "colleague"
+// takes me among x's colleagues and target y (one intermediary, 4 steps);
+// "colleagues" takes target among y's colleagues too (two, 7 steps); "link"
+// takes me among x's other links and target among y's colleagues (two, 7).
+func planPairs(w *gen.World, d *extlink.Directory, shape string, steps, n int) [][2]extlink.UserID {
+	rng := rand.New(rand.NewPCG(uint64(steps), uint64(len(shape))))
 	var out [][2]extlink.UserID
 	for tries := 0; len(out) < n && tries < 200_000; tries++ {
 		l := w.Links[rng.IntN(len(w.Links))]
@@ -40,10 +42,21 @@ func planPairs(w *gen.World, d *extlink.Directory, steps, n int) [][2]extlink.Us
 			continue
 		}
 		xs, ys := w.Members(x.Tenant), w.Members(y.Tenant)
-		me := xs[rng.IntN(len(xs))]
-		target := l.B
-		if steps == 7 {
+		me, target := xs[rng.IntN(len(xs))], l.B
+		switch shape {
+		case "colleagues":
 			target = ys[rng.IntN(len(ys))]
+		case "link":
+			var others []extlink.UserID
+			for u := range d.Links(l.A) {
+				if u != l.B {
+					others = append(others, u)
+				}
+			}
+			if len(others) == 0 {
+				continue
+			}
+			me, target = others[rng.IntN(len(others))], ys[rng.IntN(len(ys))]
 		}
 		if me == l.A || target == me {
 			continue
@@ -76,8 +89,9 @@ func BenchmarkPlanGroup(b *testing.B) {
 		pairs [][2]extlink.UserID
 	}{
 		{"users=1M/chain=direct", direct},
-		{"users=1M/chain=1", planPairs(w, d, 4, 16)},
-		{"users=1M/chain=2", planPairs(w, d, 7, 16)},
+		{"users=1M/chain=1", planPairs(w, d, "colleague", 4, 16)},
+		{"users=1M/chain=2", planPairs(w, d, "colleagues", 7, 16)},
+		{"users=1M/chain=2/via=link", planPairs(w, d, "link", 7, 16)},
 	} {
 		if len(bc.pairs) == 0 {
 			b.Fatalf("%s: no pairs", bc.name)

@@ -130,9 +130,10 @@ type search struct {
 	me, tg     int32
 	rme, rtg   rec
 	m, t       *side
-	xb         map[int32]int32 // least cost of a subtree holding both terminals, rooted at the node
-	xbVia      map[int32]int32 // the child it passes through, or noNode for a seed
-	exhaustive bool            // run both searches to the end before choosing (tests)
+	xb         map[int32]int32   // least cost of a subtree holding both terminals, rooted at the node
+	xbVia      map[int32]int32   // the child it passes through, or noNode for a seed
+	exhaustive bool              // run both searches to the end before choosing (tests)
+	extra      map[int32][]int32 // roots found by the meet steps, with their children of another tenant
 }
 
 // xm is the cost of the path from u down to me, u and me included: u an
@@ -184,6 +185,14 @@ func (s *search) external(initial candidate) (candidate, *UnreachableError) {
 		bound, lim := 3*r, r-2
 		if final {
 			bound, lim = maxCost, maxCost
+		}
+		// Meet steps: roots of the cheapest trees costing 3r+1, found
+		// cheaply so that such a plan can stop the search at this stage.
+		switch {
+		case r == 1 && !s.direct(best):
+			s.meetNext()
+		case r == 2:
+			s.meetTenants()
 		}
 		if c := s.evaluate(bound, lim); c.cost < best.cost {
 			best = c
@@ -240,6 +249,10 @@ func (s *search) evaluate(bound, lim int32) candidate {
 			}
 		}
 	}
+	for c, from := range s.extra {
+		want(c)
+		kids[c] = append(kids[c], from...)
+	}
 	tenants := map[int32]int32{} // a member of each tenant whose creators may be roots
 	for _, sd := range [...]*side{s.m, s.t} {
 		for _, t := range sd.tlist {
@@ -292,6 +305,119 @@ func (s *search) evaluate(bound, lim int32) candidate {
 		}
 	}
 	return best
+}
+
+// direct reports whether a plan of at most two steps is certain before the
+// search: me and target linked, one of them a creator, or best that cheap.
+func (s *search) direct(best candidate) bool {
+	return best.cost <= 2 || s.g.linkedNodes(s.me, s.tg) && (creates(&s.rme) || creates(&s.rtg))
+}
+
+// addExtra makes c a root candidate with child kid (noNode for none), if c
+// may create an external group at all.
+func (s *search) addExtra(c, kid int32) {
+	rc := s.g.rec(c)
+	if c == s.me || c == s.tg || !inM(rc) || !creates(rc) {
+		return
+	}
+	if s.extra == nil {
+		s.extra = map[int32][]int32{}
+	}
+	if kid == noNode {
+		s.extra[c] = append(s.extra[c], []int32(nil)...)
+	} else if inM(s.g.rec(kid)) {
+		s.extra[c] = append(s.extra[c], kid)
+	}
+}
+
+// meetNext adds the creators next to both me and target: the post's A, the
+// root of a four-step plan. It looks from whichever side is cheaper: a
+// user's links, or the members of the other end's tenant.
+func (s *search) meetNext() {
+	// Next to x by a link, and to y by a link or as a colleague.
+	side := func(x, y int32) {
+		rx, ry := s.g.rec(x), s.g.rec(y)
+		lx := s.g.links(x)
+		var ty []int32
+		if ry.kind == WorksUser {
+			ty = s.g.members(y)
+		}
+		if len(lx) <= len(ty)+len(s.g.links(y)) {
+			for _, c := range lx {
+				rc := s.g.rec(c)
+				if colleague(rc, ry) || s.g.linkedNodes(c, y) {
+					s.addExtra(c, x)
+					if !colleague(rc, ry) {
+						s.addExtra(c, y)
+					}
+				}
+			}
+			return
+		}
+		for _, c := range ty {
+			if c != y && !colleague(s.g.rec(c), rx) && s.g.linkedNodes(c, x) {
+				s.addExtra(c, x)
+			}
+		}
+		for _, c := range s.g.links(y) {
+			if s.g.linkedNodes(c, x) {
+				s.addExtra(c, x)
+				s.addExtra(c, y)
+			}
+		}
+	}
+	side(s.me, s.tg)
+	side(s.tg, s.me)
+}
+
+// meetTenants adds the creators at either end of a link between the
+// people one hop from me (me's links and colleagues) and those one hop from
+// target: the roots of the seven-step plans through two people. It walks
+// the links of the smaller of the two sets, needing both searches grown to
+// one hop.
+func (s *search) meetTenants() {
+	hop := func(sd *side) (explicit []int32, tenant int32) {
+		for v, l := range sd.ex {
+			if l == 1 {
+				explicit = append(explicit, v)
+			}
+		}
+		slices.SortFunc(explicit, func(a, b int32) int {
+			if s.g.less(a, b) {
+				return -1
+			}
+			return 1
+		})
+		return explicit, sd.src
+	}
+	size := func(ex []int32, src int32) int { return len(ex) + len(s.g.members(src)) }
+	mx, ms := hop(s.m)
+	tx, ts := hop(s.t)
+	from, other, fex, fsrc := s.m, s.t, mx, ms
+	if size(tx, ts) < size(mx, ms) {
+		from, other, fex, fsrc = s.t, s.m, tx, ts
+	}
+	visit := func(x int32) {
+		if x == from.src || x == from.block || !inM(s.g.rec(x)) {
+			return
+		}
+		for _, y := range s.g.links(x) {
+			if l, ok := other.lev(s, y); ok && l <= 1 && y != other.block {
+				s.addExtra(x, y)
+				s.addExtra(y, x)
+			}
+		}
+	}
+	for _, x := range fex {
+		visit(x)
+	}
+	if _, ok := from.tl[s.g.rec(fsrc).tidx]; ok {
+		for _, x := range s.g.members(fsrc) {
+			if l, _ := from.lev(s, x); l == 1 {
+				visit(x)
+			}
+		}
+	}
 }
 
 // pure reports whether c has a partner of another tenant to create an
