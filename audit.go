@@ -120,7 +120,7 @@ type walker struct {
 	rme    *rec
 	budget int32
 	lab    map[wstate]wlabel
-	q      walkHeap
+	q      *minHeap[walkItem]
 	res    map[int32]*result
 	done   map[[2]int32]int32 // (tenant, phase) -> least cost its members were relaxed at
 	br     map[int32]branch   // memo of branches, by node
@@ -142,7 +142,7 @@ func exposures(g graph, me int32, budget int32) []Exposure {
 	if !inM(rme) {
 		return nil
 	}
-	w := &walker{g: g, me: me, rme: rme, budget: budget, lab: map[wstate]wlabel{}, q: walkHeap{g: g},
+	w := &walker{g: g, me: me, rme: rme, budget: budget, lab: map[wstate]wlabel{}, q: newWalkHeap(g),
 		res: map[int32]*result{}, done: map[[2]int32]int32{}, br: map[int32]branch{}, mine: map[int32]bool{}}
 	for _, u := range g.links(me) {
 		w.mine[u] = true
@@ -152,7 +152,7 @@ func exposures(g graph, me int32, budget int32) []Exposure {
 		w.push(wstate{me, phR}, wlabel{x: 0, how: howStart})
 	}
 	for w.q.Len() > 0 {
-		it := heap.Pop(&w.q).(walkItem)
+		it := heap.Pop(w.q).(walkItem)
 		if l := w.lab[it.s]; l.x != it.x {
 			continue
 		}
@@ -192,7 +192,7 @@ func (w *walker) push(s wstate, l wlabel) {
 		return
 	}
 	w.lab[s] = l
-	heap.Push(&w.q, walkItem{s, l.x})
+	heap.Push(w.q, walkItem{s, l.x})
 }
 
 // offer records a plan for target t.
@@ -339,21 +339,20 @@ func (w *walker) branchOf(v int32) branch {
 	best := noBranch
 	dist := map[int32]int32{v: 0}
 	nextOf := map[int32]int32{}
-	var q walkHeap
-	q.g = w.g
-	heap.Push(&q, walkItem{wstate{v, 0}, 0})
+	q := newWalkHeap(w.g)
+	heap.Push(q, walkItem{wstate{v, 0}, 0})
 	for q.Len() > 0 {
-		it := heap.Pop(&q).(walkItem)
+		it := heap.Pop(q).(walkItem)
 		y := it.s.n
 		if dist[y] != it.x || it.x >= best.x || it.x+wRoot-1 > w.budget {
 			continue
 		}
 		for _, c := range w.g.links(y) {
-			w.branchStep(y, c, it.x, v, dist, nextOf, &q, &best)
+			w.branchStep(y, c, it.x, v, dist, nextOf, q, &best)
 		}
 		for _, c := range w.g.members(y) {
 			if c != y {
-				w.branchStep(y, c, it.x, v, dist, nextOf, &q, &best)
+				w.branchStep(y, c, it.x, v, dist, nextOf, q, &best)
 			}
 		}
 	}
@@ -361,7 +360,7 @@ func (w *walker) branchOf(v int32) branch {
 	return best
 }
 
-func (w *walker) branchStep(y, c, x, v int32, dist, nextOf map[int32]int32, q *walkHeap, best *branch) {
+func (w *walker) branchStep(y, c, x, v int32, dist, nextOf map[int32]int32, q *minHeap[walkItem], best *branch) {
 	if c == w.me || c == v {
 		return
 	}
@@ -432,27 +431,15 @@ type walkItem struct {
 	x int32
 }
 
-// walkHeap orders by cost, then user ID and phase: deterministic pops.
-type walkHeap struct {
-	g graph
-	a []walkItem
-}
-
-func (h *walkHeap) Len() int { return len(h.a) }
-func (h *walkHeap) Less(i, j int) bool {
-	a, b := h.a[i], h.a[j]
-	switch {
-	case a.x != b.x:
-		return a.x < b.x
-	case a.s.n != b.s.n:
-		return h.g.less(a.s.n, b.s.n)
-	}
-	return a.s.ph < b.s.ph
-}
-func (h *walkHeap) Swap(i, j int) { h.a[i], h.a[j] = h.a[j], h.a[i] }
-func (h *walkHeap) Push(x any)    { h.a = append(h.a, x.(walkItem)) }
-func (h *walkHeap) Pop() any {
-	x := h.a[len(h.a)-1]
-	h.a = h.a[:len(h.a)-1]
-	return x
+// newWalkHeap orders by cost, then user ID and phase: deterministic pops.
+func newWalkHeap(g graph) *minHeap[walkItem] {
+	return &minHeap[walkItem]{less: func(a, b walkItem) bool {
+		switch {
+		case a.x != b.x:
+			return a.x < b.x
+		case a.s.n != b.s.n:
+			return g.less(a.s.n, b.s.n)
+		}
+		return a.s.ph < b.s.ph
+	}}
 }

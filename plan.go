@@ -265,21 +265,18 @@ func (s *search) nbrs(n int32) func(func(int32) bool) {
 
 type nodeCost struct{ n, x int32 }
 
-// nodeHeap orders by cost, then user ID, so that pops are deterministic and
-// the same for every Store.
-type nodeHeap struct {
-	g graph
-	a []nodeCost
+// minHeap is a binary heap ordered by less, for container/heap: the
+// planner's and the audit's queues.
+type minHeap[T any] struct {
+	a    []T
+	less func(a, b T) bool
 }
 
-func (h *nodeHeap) Len() int { return len(h.a) }
-func (h *nodeHeap) Less(i, j int) bool {
-	a, b := h.a[i], h.a[j]
-	return a.x < b.x || a.x == b.x && h.g.less(a.n, b.n)
-}
-func (h *nodeHeap) Swap(i, j int) { h.a[i], h.a[j] = h.a[j], h.a[i] }
-func (h *nodeHeap) Push(x any)    { h.a = append(h.a, x.(nodeCost)) }
-func (h *nodeHeap) Pop() any {
+func (h *minHeap[T]) Len() int           { return len(h.a) }
+func (h *minHeap[T]) Less(i, j int) bool { return h.less(h.a[i], h.a[j]) }
+func (h *minHeap[T]) Swap(i, j int)      { h.a[i], h.a[j] = h.a[j], h.a[i] }
+func (h *minHeap[T]) Push(x any)         { h.a = append(h.a, x.(T)) }
+func (h *minHeap[T]) Pop() any {
 	x := h.a[len(h.a)-1]
 	h.a = h.a[:len(h.a)-1]
 	return x

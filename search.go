@@ -640,7 +640,8 @@ func (s *search) evalRoot(c int32, cross []int32, agg *aggregates) candidate {
 func (s *search) computeXb(bound int32) {
 	s.xb, s.xbVia = map[int32]int32{}, map[int32]int32{}
 	limit := bound - (wBase + wRoot - 1) // a root adds at least this
-	q := &nodeHeap{g: s.g}
+	// Pops by cost, then user ID: deterministic, and the same for every Store.
+	q := &minHeap[nodeCost]{less: func(a, b nodeCost) bool { return a.x < b.x || a.x == b.x && s.g.less(a.n, b.n) }}
 	seed := func(n, x int32) {
 		if x > limit {
 			return

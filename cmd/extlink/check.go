@@ -197,6 +197,30 @@ func runCheck(c *command, args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// writeWhy writes the lines that explain a refusal: the reason and its
+// sentinel, who or which tenant blocked it (blocker, when given, else named
+// from party and tenant), and the remedy.
+func writeWhy(out io.Writer, reason, cause, blocker, party, tenant, remedy string) {
+	if blocker == "" {
+		switch {
+		case party != "" && tenant != "":
+			blocker = "user " + party + " of tenant " + tenant
+		case party != "":
+			blocker = "user " + party
+		case tenant != "":
+			blocker = "tenant " + tenant
+		default:
+			blocker = "-"
+		}
+	}
+	if remedy == "" {
+		remedy = "-"
+	}
+	fmt.Fprintf(out, "  reason:     %s (%s)\n", reason, cause)
+	fmt.Fprintf(out, "  blocked by: %s\n", blocker)
+	fmt.Fprintf(out, "  remedy:     %s\n", remedy)
+}
+
 // writeCheckText writes check's text form; see checkCmd's help.
 func writeCheckText(out io.Writer, r checkResult) {
 	verdict := "denied: "
@@ -212,24 +236,11 @@ func writeCheckText(out io.Writer, r checkResult) {
 	if r.Allowed {
 		return
 	}
-	blocker := "-"
-	switch {
-	case r.Reason == extlink.ReasonNotMaster.String():
+	blocker := ""
+	if r.Reason == extlink.ReasonNotMaster.String() {
 		blocker = "user " + r.By + ", not a master"
-	case r.Party != "" && r.Tenant != "":
-		blocker = "user " + r.Party + " of tenant " + r.Tenant
-	case r.Party != "":
-		blocker = "user " + r.Party
-	case r.Tenant != "":
-		blocker = "tenant " + r.Tenant
 	}
-	fmt.Fprintf(out, "  reason:     %s (%s)\n", r.Reason, r.Cause)
-	fmt.Fprintf(out, "  blocked by: %s\n", blocker)
-	remedy := r.Remedy
-	if remedy == "" {
-		remedy = "-"
-	}
-	fmt.Fprintf(out, "  remedy:     %s\n", remedy)
+	writeWhy(out, r.Reason, r.Cause, blocker, r.Party, r.Tenant, r.Remedy)
 	if len(r.LinkedColleagues) > 0 {
 		where := "a room or a group: R7, R21"
 		if r.whoLINE {

@@ -226,22 +226,7 @@ func writePlanText(out io.Writer, r planResult) {
 	if rule, ok := ruleByLabel(r.Rule); ok {
 		fmt.Fprintf(out, "  rule:       %s, %s\n", r.Rule, rule.Summary())
 	}
-	blocker := "-"
-	switch {
-	case r.Party != "" && r.Tenant != "":
-		blocker = "user " + r.Party + " of tenant " + r.Tenant
-	case r.Party != "":
-		blocker = "user " + r.Party
-	case r.Tenant != "":
-		blocker = "tenant " + r.Tenant
-	}
-	fmt.Fprintf(out, "  reason:     %s (%s)\n", r.Reason, r.Cause)
-	fmt.Fprintf(out, "  blocked by: %s\n", blocker)
-	remedy := r.Remedy
-	if remedy == "" {
-		remedy = "-"
-	}
-	fmt.Fprintf(out, "  remedy:     %s\n", remedy)
+	writeWhy(out, r.Reason, r.Cause, "", r.Party, r.Tenant, r.Remedy)
 }
 
 // ruleByLabel returns the rule whose label is s, such as "R12".
