@@ -1,0 +1,104 @@
+package extlink_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/extlink/extlink"
+)
+
+// TestAPIContract compiles and runs every call as ../shared/API.md writes
+// it, with a *Directory where the contract shows one: outside test suites
+// rely on these names and shapes.
+func TestAPIContract(t *testing.T) {
+	var (
+		tid extlink.TenantID = "t1"
+		uid extlink.UserID   = "a"
+	)
+	tenant := extlink.Tenant{ID: tid, Name: "T", Policy: extlink.Policy{
+		Works: extlink.AccessAll, LINE: extlink.AccessListed, NoCalls: false,
+		MembersCreateGroups: true, NoSelfLeave: false,
+	}}
+	var access extlink.Access = extlink.AccessOff
+	_ = access
+	users := []extlink.User{
+		{ID: uid, Name: "A", Tenant: tid, Kind: extlink.WorksUser, Role: extlink.Member, Connected: true},
+		{ID: "me", Tenant: tid, Role: extlink.Admin},
+		{ID: "b", Tenant: "t2"},
+		{ID: "l", Kind: extlink.LINEUser},
+	}
+	var d *extlink.Directory
+	d, err := extlink.NewDirectory([]extlink.Tenant{tenant, {ID: "t2", Policy: extlink.Policy{Works: extlink.AccessAll}}},
+		users, []extlink.Link{{A: "a", B: "b"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := extlink.Contact{Tenant: tid, Owner: uid, User: "b", Name: "B", Email: "b@example.com"}
+
+	var dec extlink.Decision = extlink.CanTalk(d, "a", "b")
+	var allowed bool = dec.Allowed
+	var rule extlink.Rule = dec.Rule
+	_, _ = allowed, rule.String()
+	var e error = dec.Err()
+	_ = e
+	_ = extlink.CanCall(d, "a", "b")
+	_ = extlink.CanEmail(d, "me", c)
+
+	var room extlink.Room
+	room, err = extlink.NewRoom(d, "a", "b")
+	room, err = room.Invite(d, "a", "me")
+	var g extlink.Group
+	g, err = room.Convert(d, "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = extlink.CanInvite(d, g, "a", "me")
+	var members []extlink.UserID = room.Members()
+	var has bool = room.Has("a")
+	var n int = room.Len()
+	_, _, _ = members, has, n
+	_ = room.Equal(room)
+
+	g, err = extlink.NewGroup(d, "a", "b")
+	var ext bool = g.External()
+	var masters []extlink.UserID = g.Masters()
+	_, _ = ext, masters
+	_, _, _, _, _ = g.IsMaster("a"), g.Dissolved(), g.Members(), g.Has("a"), g.Len()
+	_ = g.Equal(g)
+	g, err = g.Invite(d, "a", "me")
+	g, err = g.Appoint(d, "a", "me")
+	g, err = g.Resign(d, "me")
+	g, err = g.Transfer(d, "a", "me")
+	g, err = g.Leave(d, "a")
+	g, err = g.Remove(d, "me", "b")
+	g = extlink.Reconcile(d, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	for _, s := range []error{extlink.ErrDenied, extlink.ErrNotLinked, extlink.ErrNotPermitted, extlink.ErrCallsOff,
+		extlink.ErrNotMember, extlink.ErrNotMaster, extlink.ErrLastMaster, extlink.ErrAlreadyMember,
+		extlink.ErrInternalGroup, extlink.ErrDissolved, extlink.ErrUnknownUser, extlink.ErrUnreachable} {
+		if s == nil || !errors.Is(s, s) {
+			t.Fatal("a sentinel is missing")
+		}
+	}
+
+	var op extlink.Op
+	for _, o := range []extlink.Op{extlink.OpCreateRoom, extlink.OpCreateGroup, extlink.OpInvite, extlink.OpConvert,
+		extlink.OpAppoint, extlink.OpResign, extlink.OpTransfer, extlink.OpLeave, extlink.OpRemove} {
+		op = o
+	}
+	_ = op
+	step := extlink.Step{Op: extlink.OpCreateGroup, By: "a", Who: "b"}
+	var p extlink.Plan = extlink.Plan{step}
+	p, err = extlink.PlanGroup(d, "me", "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, err = p.Apply(d); err != nil || !g.IsMaster("me") {
+		t.Fatalf("%v %v", g, err)
+	}
+	var _ extlink.Kind = extlink.LINEUser
+	var _ extlink.Role = extlink.Admin
+}
