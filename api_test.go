@@ -44,14 +44,20 @@ func TestAPIContract(t *testing.T) {
 	_ = extlink.CanCall(d, "a", "b")
 	_ = extlink.CanEmail(d, "me", c)
 
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	var room extlink.Room
 	room, err = extlink.NewRoom(d, "a", "b")
+	must(err)
 	room, err = room.Invite(d, "a", "me")
+	must(err)
 	var g extlink.Group
 	g, err = room.Convert(d, "a")
-	if err != nil {
-		t.Fatal(err)
-	}
+	must(err)
 	_ = extlink.CanInvite(d, g, "a", "me")
 	var members []extlink.UserID = room.Members()
 	var has bool = room.Has("a")
@@ -60,20 +66,26 @@ func TestAPIContract(t *testing.T) {
 	_ = room.Equal(room)
 
 	g, err = extlink.NewGroup(d, "a", "b")
+	must(err)
 	var ext bool = g.External()
 	var masters []extlink.UserID = g.Masters()
 	_, _ = ext, masters
 	_, _, _, _, _ = g.IsMaster("a"), g.Dissolved(), g.Members(), g.Has("a"), g.Len()
 	_ = g.Equal(g)
 	g, err = g.Invite(d, "a", "me")
+	must(err)
 	g, err = g.Appoint(d, "a", "me")
+	must(err)
 	g, err = g.Resign(d, "me")
+	must(err)
 	g, err = g.Transfer(d, "a", "me")
+	must(err)
 	g, err = g.Leave(d, "a")
+	must(err)
 	g, err = g.Remove(d, "me", "b")
-	g = extlink.Reconcile(d, g)
-	if err != nil {
-		t.Fatal(err)
+	must(err)
+	if g = extlink.Reconcile(d, g); g.Len() != 1 {
+		t.Fatalf("reconciled %v", g)
 	}
 
 	for _, s := range []error{extlink.ErrDenied, extlink.ErrNotLinked, extlink.ErrNotPermitted, extlink.ErrCallsOff,
@@ -92,6 +104,9 @@ func TestAPIContract(t *testing.T) {
 	_ = op
 	step := extlink.Step{Op: extlink.OpCreateGroup, By: "a", Who: "b"}
 	var p extlink.Plan = extlink.Plan{step}
+	if _, err := p.Apply(d); err != nil {
+		t.Fatal(err)
+	}
 	p, err = extlink.PlanGroup(d, "me", "b")
 	if err != nil {
 		t.Fatal(err)
