@@ -201,11 +201,14 @@ func (p Problem) String() string {
 	return b.String()
 }
 
-// DirectoryError lists every problem [NewDirectory] found in its input. It is
-// an ordinary error: it does not wrap [ErrDenied].
+// DirectoryError lists every problem [NewDirectory] found in its input. It
+// wraps [ErrInvalid], never [ErrDenied].
 type DirectoryError struct {
 	Problems []Problem
 }
+
+// Unwrap returns [ErrInvalid].
+func (e *DirectoryError) Unwrap() error { return ErrInvalid }
 
 // Error lists every problem, one a line.
 func (e *DirectoryError) Error() string {
@@ -246,23 +249,15 @@ func NewDirectory(tenants []Tenant, users []User, links []Link) (*Directory, err
 	tseen := make(map[TenantID]int, len(tenants))
 	for i, t := range tenants {
 		p := Problem{Record: "tenant", Index: i, ID: string(t.ID)}
-		if t.ID == "" {
-			p.Field, p.Msg = "ID", "empty ID"
-			add(p)
+		addf := func(f fault) { p.Field, p.Rule, p.Msg = f.field, f.rule, f.msg; add(p) }
+		if f := idFault(string(t.ID)); f != "" {
+			addf(fault{"ID", R26, f})
 		} else if j, dup := tseen[t.ID]; dup {
-			p.Field, p.Msg = "ID", fmt.Sprintf("duplicate ID (also tenant %d)", j)
-			add(p)
+			addf(fault{"ID", 0, fmt.Sprintf("duplicate ID (also tenant %d)", j)})
 		} else {
 			tseen[t.ID] = i
 		}
-		if t.Policy.Works > AccessListed {
-			p.Field, p.Rule, p.Msg = "Policy.Works", R2, fmt.Sprintf("access value %d out of range", t.Policy.Works)
-			add(p)
-		}
-		if t.Policy.LINE > AccessListed {
-			p.Field, p.Rule, p.Msg = "Policy.LINE", R2, fmt.Sprintf("access value %d out of range", t.Policy.LINE)
-			add(p)
-		}
+		policyFaults(t.Policy, addf)
 	}
 
 	// order[k] is the input index of the k-th user in ID order (input order
@@ -283,45 +278,14 @@ func NewDirectory(tenants []Tenant, users []User, links []Link) (*Directory, err
 			firstOf[i] = firstOf[order[k-1]]
 		}
 	}
+	known := func(t TenantID) bool { _, ok := tseen[t]; return ok }
 	for i, u := range users {
 		p := Problem{Record: "user", Index: i, ID: string(u.ID)}
-		if u.ID == "" {
-			p.Field, p.Msg = "ID", "empty ID"
-			add(p)
-		} else if j := firstOf[i]; j != int32(i) {
-			p.Field, p.Msg = "ID", fmt.Sprintf("duplicate ID (also user %d)", j)
-			add(p)
+		addf := func(f fault) { p.Field, p.Rule, p.Msg = f.field, f.rule, f.msg; add(p) }
+		if j := firstOf[i]; u.ID != "" && j != int32(i) {
+			addf(fault{"ID", 0, fmt.Sprintf("duplicate ID (also user %d)", j)})
 		}
-		if u.Role > Admin {
-			p.Field, p.Rule, p.Msg = "Role", 0, fmt.Sprintf("role value %d out of range", u.Role)
-			add(p)
-		}
-		switch u.Kind {
-		case WorksUser:
-			if u.Tenant == "" {
-				p.Field, p.Rule, p.Msg = "Tenant", R6, "a LINE WORKS user needs a tenant"
-				add(p)
-			} else if _, ok := tseen[u.Tenant]; !ok {
-				p.Field, p.Rule, p.Msg = "Tenant", 0, fmt.Sprintf("unknown tenant %q", u.Tenant)
-				add(p)
-			}
-		case LINEUser:
-			if u.Tenant != "" {
-				p.Field, p.Rule, p.Msg = "Tenant", R6, fmt.Sprintf("a LINE user has no tenant, got %q", u.Tenant)
-				add(p)
-			}
-			if u.Role == Admin {
-				p.Field, p.Rule, p.Msg = "Role", R6, "a LINE user has no tenant to administer"
-				add(p)
-			}
-			if u.Connected {
-				p.Field, p.Rule, p.Msg = "Connected", R6, "a LINE user has no tenant whose connected list to be on"
-				add(p)
-			}
-		default:
-			p.Field, p.Rule, p.Msg = "Kind", 0, fmt.Sprintf("kind value %d out of range", u.Kind)
-			add(p)
-		}
+		userFaults(u, known, addf)
 	}
 
 	if len(probs) > 0 {
@@ -487,15 +451,8 @@ func checkLinks(links []Link, resolve func(ids []UserID, ends []linkEnd), add fu
 			if !a.ok || !b.ok {
 				continue
 			}
-			switch {
-			case l.A == l.B:
-				add(linkProblem(i, l, "B", R5, "a user cannot be linked with themselves"))
-				continue
-			case a.kind == LINEUser && b.kind == LINEUser:
-				add(linkProblem(i, l, "B", R6, "two LINE users cannot be linked"))
-				continue
-			case a.kind == WorksUser && b.kind == WorksUser && a.tenant == b.tenant:
-				add(linkProblem(i, l, "B", R5, fmt.Sprintf("both users are in tenant %q; links are across tenants", a.tenant)))
+			if f, ok := linkFault(l.A, l.B, a.kind, a.tenant, b.kind, b.tenant); !ok {
+				add(linkProblem(i, l, f.field, f.rule, f.msg))
 				continue
 			}
 			if a.idx > b.idx {

@@ -24,7 +24,7 @@ func TestNewDirectoryProblems(t *testing.T) {
 		want    []P
 	}{
 		{"empty tenant ID", []extlink.Tenant{{ID: ""}}, nil, nil,
-			[]P{{Record: "tenant", Index: 0, ID: "", Field: "ID", Msg: "empty ID"}}},
+			[]P{{Record: "tenant", Index: 0, ID: "", Field: "ID", Rule: extlink.R26, Msg: "empty ID"}}},
 		{"duplicate tenant ID", []extlink.Tenant{{ID: "t1"}, {ID: "t1"}}, nil, nil,
 			[]P{{Record: "tenant", Index: 1, ID: "t1", Field: "ID", Msg: "duplicate ID (also tenant 0)"}}},
 		{"Works access out of range", []extlink.Tenant{{ID: "t1", Policy: extlink.Policy{Works: 3}}}, nil, nil,
@@ -32,7 +32,7 @@ func TestNewDirectoryProblems(t *testing.T) {
 		{"LINE access out of range", []extlink.Tenant{{ID: "t1", Policy: extlink.Policy{LINE: 9}}}, nil, nil,
 			[]P{{Record: "tenant", Index: 0, ID: "t1", Field: "Policy.LINE", Rule: extlink.R2, Msg: "access value 9 out of range"}}},
 		{"empty user ID", tenants, []extlink.User{{Tenant: "t1"}}, nil,
-			[]P{{Record: "user", Index: 0, Field: "ID", Msg: "empty ID"}}},
+			[]P{{Record: "user", Index: 0, Field: "ID", Rule: extlink.R26, Msg: "empty ID"}}},
 		{"duplicate user ID", tenants, []extlink.User{{ID: "a", Tenant: "t1"}, {ID: "a", Tenant: "t2"}}, nil,
 			[]P{{Record: "user", Index: 1, ID: "a", Field: "ID", Msg: "duplicate ID (also user 0)"}}},
 		{"unknown tenant", tenants, []extlink.User{{ID: "a", Tenant: "t9"}}, nil,

@@ -1,6 +1,9 @@
 package extlink
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // The sentinel errors. Every refusal wraps [ErrDenied] and exactly one of the
 // others, its cause, chosen in the order of the specification's "Errors and
@@ -37,7 +40,23 @@ var (
 	ErrCallsOff = errors.New("calls off")
 	// ErrUnreachable: no plan exists (R22); the error also wraps the reason.
 	ErrUnreachable = errors.New("unreachable")
+	// ErrInvalid is wrapped by every error for bad input, which is not a
+	// refusal: a malformed directory ([DirectoryError]), a bad batch of
+	// changes ([ChangeError]), a change that does not decode. It never comes
+	// with [ErrDenied], so a service can tell a bad request from a denial.
+	ErrInvalid = errors.New("invalid input")
 )
+
+// errInvalidf returns an error wrapping [ErrInvalid] whose message is the
+// formatted text.
+func errInvalidf(format string, args ...any) error {
+	return &invalidError{msg: fmt.Sprintf(format, args...)}
+}
+
+type invalidError struct{ msg string }
+
+func (e *invalidError) Error() string { return e.msg }
+func (e *invalidError) Unwrap() error { return ErrInvalid }
 
 // DeniedError is the error a refusal returns: [Decision.Err] and every
 // refused transition. Its message is one sentence naming the users, the rule

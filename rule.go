@@ -2,7 +2,7 @@ package extlink
 
 import "fmt"
 
-// Rule names a rule (R1-R26) or a decision (D1-D8) of the specification.
+// Rule names a rule (R1-R28) or a decision (D1-D8) of the specification.
 // Its String is the label, "R13"; [Rule.Summary] says what it rules. The zero
 // Rule names no rule.
 type Rule uint8
@@ -37,6 +37,8 @@ const (
 	R24                 // structured denials
 	R25                 // what-if
 	R26                 // replay
+	R27                 // a decision for every operation
+	R28                 // a directory changes by value
 	D1                  // symmetric decisions
 	D2                  // no outsider into an internal group
 	D3                  // the last master cannot leave while others remain
@@ -75,6 +77,8 @@ var ruleSummaries = [ruleEnd]string{
 	R24: "every denial names its rule, party and remedy",
 	R25: "what-if previews a directory change",
 	R26: "decisions replay from directory and query",
+	R27: "every operation has a decision that answers as the operation would",
+	R28: "a directory changes by value, atomically, at the cost of the change",
 	D1:  "talk and call decisions are symmetric",
 	D2:  "no outsider is invited into an internal group",
 	D3:  "the last master cannot leave while others remain",
@@ -88,7 +92,7 @@ var ruleSummaries = [ruleEnd]string{
 // String returns the rule's label, "R13" or "D4", or "Rule(n)" out of range.
 func (r Rule) String() string {
 	switch {
-	case r >= R1 && r <= R26:
+	case r >= R1 && r <= R28:
 		return fmt.Sprintf("R%d", int(r-R1)+1)
 	case r >= D1 && r < ruleEnd:
 		return fmt.Sprintf("D%d", int(r-D1)+1)

@@ -83,7 +83,7 @@ func TestWithErrors(t *testing.T) {
 		extlink.RemoveLink("zz", "a"),
 		{},
 	} {
-		if n, err := d.With(c); err == nil || n != nil || errors.Is(err, extlink.ErrDenied) {
+		if n, err := d.With(c); err == nil || n != d || errors.Is(err, extlink.ErrDenied) || !errors.Is(err, extlink.ErrInvalid) {
 			t.Errorf("%v: %v", c, err)
 		}
 	}

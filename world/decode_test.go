@@ -129,7 +129,7 @@ func TestDecodeProblems(t *testing.T) {
 			`w.json:1:164: users[1] "u1": role: unknown Role "boss" (want member, admin)`,
 			`w.json:1:194: users[2] "u2": kind: unknown Kind "robot" (want works, line)`,
 			`w.json:1:204: users[3]: tenant: a LINE WORKS user needs a tenant (R6)`,
-			`w.json:1:211: users[3]: id: empty ID`,
+			`w.json:1:211: users[3]: id: empty ID (R26)`,
 		}},
 		{"LINE users", `{` + tenants + `, "users": [{"id": "l", "kind": "line", "tenant": "t1", "role": "admin", "connected": true}, {"id": "a"}]}`, []string{
 			`w.json:1:91: users[0] "l": tenant: a LINE user has no tenant, got "t1" (R6)`,
