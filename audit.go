@@ -117,7 +117,7 @@ type result struct {
 type walker struct {
 	g      graph
 	me     int32
-	rme    *rec
+	rme    rec
 	budget int32
 	lab    map[wstate]wlabel
 	q      *minHeap[walkItem]

@@ -87,7 +87,7 @@ func ContactCard(d Store, viewer UserID, c Contact) Card {
 		return card
 	}
 	for u := range d.Links(c.User) {
-		if r, ok := lookup(d, u); ok && u != viewer && colleague(&v, &r) {
+		if r, ok := lookup(d, u); ok && u != viewer && colleague(v, r) {
 			card.LinkedVia = append(card.LinkedVia, u)
 		}
 	}

@@ -11,7 +11,7 @@ type graph interface {
 	id(n int32) UserID
 	// rec returns a node's rec; callers must not change it. Every user of a
 	// tenant has the same tidx, and no other user has it.
-	rec(n int32) *rec
+	rec(n int32) rec
 	// less orders nodes by user ID.
 	less(a, b int32) bool
 	// linkedNodes reports whether two nodes are linked.
@@ -44,7 +44,7 @@ func (d *Directory) node(id UserID) (int32, bool) {
 }
 
 func (d *Directory) id(n int32) UserID           { return d.users[n].ID }
-func (d *Directory) rec(n int32) *rec            { return &d.recs[n] }
+func (d *Directory) rec(n int32) rec             { return d.recs[n] }
 func (d *Directory) less(a, b int32) bool        { return a < b } // users are sorted by ID
 func (d *Directory) linkedNodes(a, b int32) bool { return d.linked(&d.recs[a], &d.recs[b]) }
 
@@ -94,7 +94,7 @@ func (g *storeGraph) node(id UserID) (int32, bool) {
 
 func (g *storeGraph) id(n int32) UserID { return g.ids[n] }
 
-func (g *storeGraph) rec(n int32) *rec            { return g.recs[n] }
+func (g *storeGraph) rec(n int32) rec             { return *g.recs[n] }
 func (g *storeGraph) less(a, b int32) bool        { return g.ids[a] < g.ids[b] }
 func (g *storeGraph) linkedNodes(a, b int32) bool { return g.s.Linked(g.ids[a], g.ids[b]) }
 

@@ -268,10 +268,10 @@ func newRec(u User, pol Policy, idx, tidx int32) rec {
 	return r
 }
 
-func (r *rec) has(f uint8) bool { return r.flags&f != 0 }
+func (r rec) has(f uint8) bool { return r.flags&f != 0 }
 
 // colleague reports whether a and b are LINE WORKS users of one tenant (R1).
-func colleague(a, b *rec) bool {
+func colleague(a, b rec) bool {
 	if a.kind != WorksUser || b.kind != WorksUser {
 		return false
 	}
@@ -369,7 +369,7 @@ func talkVerdict(s Store, a, b *rec, from, to UserID) verdict {
 	if same(a, b, from, to) {
 		return verdict{why: ReasonSelf, peers: true}
 	}
-	if colleague(a, b) {
+	if colleague(*a, *b) {
 		return verdict{peers: true}
 	}
 	if a.kind == LINEUser && b.kind == LINEUser {

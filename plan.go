@@ -206,7 +206,7 @@ func newSearch(g graph, me, target UserID) (*search, *UnreachableError) {
 	if !ok {
 		return nil, un(ReasonUnknownUser, target, "")
 	}
-	s := &search{g: g, me: m, tg: t, rme: *g.rec(m), rtg: *g.rec(t)}
+	s := &search{g: g, me: m, tg: t, rme: g.rec(m), rtg: g.rec(t)}
 	for _, x := range [...]struct {
 		id UserID
 		r  *rec
@@ -219,21 +219,21 @@ func newSearch(g graph, me, target UserID) (*search, *UnreachableError) {
 }
 
 // inM reports whether r's user may be in an external group (R6, R12).
-func inM(r *rec) bool { return r.kind == WorksUser && r.has(fWorksOK) }
+func inM(r rec) bool { return r.kind == WorksUser && r.has(fWorksOK) }
 
 // creates reports whether r's user may create groups (R12).
-func creates(r *rec) bool { return r.kind == WorksUser && r.has(fCreate) }
+func creates(r rec) bool { return r.kind == WorksUser && r.has(fCreate) }
 
 // internal returns the best plan through an internal group (R11): possible
 // when me and target are colleagues, and then everyone involved is.
 func (s *search) internal() candidate {
-	if !colleague(&s.rme, &s.rtg) {
+	if !colleague(s.rme, s.rtg) {
 		return candidate{kind: candNone, cost: maxCost}
 	}
 	switch {
-	case creates(&s.rme):
+	case creates(s.rme):
 		return candidate{kind: candInternal1, cost: 1, c: s.me}
-	case creates(&s.rtg):
+	case creates(s.rtg):
 		return candidate{kind: candInternal2, cost: 2, c: s.tg}
 	}
 	for _, c := range s.g.members(s.me) {

@@ -310,7 +310,7 @@ func (s *search) evaluate(bound, lim int32) candidate {
 // direct reports whether a plan of at most two steps is certain before the
 // search: me and target linked, one of them a creator, or best that cheap.
 func (s *search) direct(best candidate) bool {
-	return best.cost <= 2 || s.g.linkedNodes(s.me, s.tg) && (creates(&s.rme) || creates(&s.rtg))
+	return best.cost <= 2 || s.g.linkedNodes(s.me, s.tg) && (creates(s.rme) || creates(s.rtg))
 }
 
 // addExtra makes c a root candidate with child kid (noNode for none), if c
