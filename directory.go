@@ -4,8 +4,11 @@ import (
 	"cmp"
 	"fmt"
 	"iter"
+	"maps"
 	"slices"
 	"strings"
+	"sync"
+	"unsafe"
 )
 
 // TenantID identifies a tenant: one organisation with its own members and
@@ -167,18 +170,111 @@ type Store interface {
 // Directory is an in-memory [Store]: tenants, users and links, checked and
 // laid out for fast decisions. It is immutable once built and safe for
 // concurrent use. The zero Directory and a nil *Directory are empty.
+//
+// A Directory changes by value ([Directory.With], R28): a new directory
+// shares all but what the change touches with the one it came from, which
+// stays unchanged and usable. Users and tenants are numbered in the order
+// they came (NewDirectory numbers its input in ID order); a removed one
+// keeps its number, unused.
 type Directory struct {
-	tenants []Tenant // sorted by ID
-	tindex  map[TenantID]int32
-	users   []User // sorted by ID
-	recs    []rec  // parallel to users: what the rules need, precomputed
+	tmap     tenantMap
+	tens     pvec[tenantRec] // by tenant number
+	tfl      pvec[[4]uint8]  // by tenant number: the rec flags of its members, by their ubits&3
+	ntenants int             // live tenants
+
 	// index holds each user's rec inline, so that a decision finds all it
 	// needs about a user, link span included, in one cache line.
 	index  userIndex
-	adj    []int32 // user indices; the links of users[i] are adj[recs[i].adj:][:recs[i].deg], increasing
-	memOff []int32 // the members of tenants[t] are mem[memOff[t]:memOff[t+1]]
-	mem    []int32
+	users  pvec[User] // by node; a removed user's entry keeps its ID
+	recs   pvec[rec]  // by node, as in the index; unresolved flags
+	nusers int        // live users
 	nlinks int
+
+	// ordered says node order is ID order among every node ever numbered
+	// (removed ones included), and tordered the same of tenants: then the
+	// numbers compare as the IDs do, and nothing needs sorting.
+	ordered, tordered bool
+	sorted            *sortCache // built on first use when not ordered
+}
+
+// tenantRec is one tenant of a directory.
+type tenantRec struct {
+	t       Tenant
+	members []int32 // its users' nodes, in ID order; never written in place
+	dead    bool    // removed: t keeps only the ID
+}
+
+// sortCache holds a directory's live users and tenants in ID order, for
+// directories whose numbering is not in ID order; each is computed once, on
+// first use.
+type sortCache struct {
+	uonce, tonce sync.Once
+	users        []int32
+	tenants      []int32
+}
+
+// tenantFlags returns the rec flags of a member of a tenant with policy p,
+// indexed by the member's ubits (admin, connected).
+func tenantFlags(p Policy) (fl [4]uint8) {
+	for ub := range fl {
+		u := User{Kind: WorksUser, Connected: ub&int(uConnected) != 0}
+		if ub&int(uAdmin) != 0 {
+			u.Role = Admin
+		}
+		fl[ub] = newRec(u, p, -1, -1).flags
+	}
+	return fl
+}
+
+// resolve returns a copy of r, one of d's recs, with its flags resolved
+// from its tenant's current policy.
+func (d *Directory) resolve(r *rec) rec {
+	out := *r
+	if out.tidx >= 0 {
+		out.flags = d.tfl.at(int(out.tidx))[out.ubits&(uAdmin|uConnected)]
+	}
+	return out
+}
+
+// tenantMap maps tenant IDs to tenant numbers: a base map that is never
+// written once a directory holds it, and a small map of what changed since,
+// copied on write and folded into a new base when it grows past about the
+// square root of the base, so that a change costs O(sqrt(T)) amortized.
+type tenantMap struct {
+	base  map[TenantID]int32
+	delta map[TenantID]int32 // -1: removed
+	own   *token
+}
+
+func (m *tenantMap) get(id TenantID) (int32, bool) {
+	if v, ok := m.delta[id]; ok {
+		return v, v >= 0
+	}
+	v, ok := m.base[id]
+	return v, ok
+}
+
+func (m *tenantMap) set(id TenantID, v int32, tok *token) {
+	if m.own != tok {
+		m.delta = maps.Clone(m.delta)
+		m.own = tok
+	}
+	if m.delta == nil {
+		m.delta = map[TenantID]int32{}
+	}
+	m.delta[id] = v
+	if n := len(m.delta); n*n > 4*len(m.base)+256 {
+		base := make(map[TenantID]int32, len(m.base)+n)
+		maps.Copy(base, m.base)
+		for k, v := range m.delta {
+			if v < 0 {
+				delete(base, k)
+			} else {
+				base[k] = v
+			}
+		}
+		m.base, m.delta = base, nil
+	}
 }
 
 // Problem is one defect found in the input to [NewDirectory].
@@ -312,48 +408,55 @@ func NewDirectory(tenants []Tenant, users []User, links []Link) (*Directory, err
 	// The tenants and users are valid: lay them out, index them, and check
 	// the links against the index, which resolves a link's end in one cache
 	// line, kind and tenant included.
-	d := &Directory{
-		tenants: slices.Clone(tenants),
-		tindex:  make(map[TenantID]int32, len(tenants)),
-		users:   make([]User, len(users)),
-		recs:    make([]rec, len(users)),
+	d := &Directory{ordered: true, tordered: true, sorted: &sortCache{},
+		ntenants: len(tenants), nusers: len(users)}
+	ts := slices.Clone(tenants)
+	slices.SortFunc(ts, func(a, b Tenant) int { return cmp.Compare(a.ID, b.ID) })
+	d.tmap.base = make(map[TenantID]int32, len(ts))
+	d.tens, d.tfl = newPvec[tenantRec](len(ts), nil), newPvec[[4]uint8](len(ts), nil)
+	for i, t := range ts {
+		d.tmap.base[t.ID] = int32(i)
+		*d.tens.at(i) = tenantRec{t: t}
+		*d.tfl.at(i) = tenantFlags(t.Policy)
 	}
-	slices.SortFunc(d.tenants, func(a, b Tenant) int { return cmp.Compare(a.ID, b.ID) })
-	for i, t := range d.tenants {
-		d.tindex[t.ID] = int32(i)
-	}
+	d.users, d.recs = newPvec[User](len(users), nil), newPvec[rec](len(users), nil)
+	count := make([]int32, len(ts)+1)
 	for k, i := range order {
-		d.users[k] = users[i]
-	}
-	d.memOff = make([]int32, len(d.tenants)+1)
-	for k, u := range d.users {
+		u := users[i]
+		*d.users.at(k) = u
 		t := int32(-1)
-		var pol Policy
 		if u.Kind == WorksUser {
-			t = d.tindex[u.Tenant]
-			pol = d.tenants[t].Policy
-			d.memOff[t+1]++
+			t = d.tmap.base[u.Tenant]
+			count[t+1]++
 		}
-		d.recs[k] = newRec(u, pol, int32(k), t)
+		r := newRec(u, Policy{}, int32(k), t)
+		r.flags = 0 // resolved from the tenant when read
 		if t >= 0 {
-			d.recs[k].tenant = d.tenants[t].ID // interned: colleagues compare by pointer
+			r.tenant = ts[t].ID // interned: colleagues compare by pointer
+		}
+		*d.recs.at(k) = r
+	}
+	for t := range ts {
+		count[t+1] += count[t]
+	}
+	mem := make([]int32, count[len(ts)])
+	fill := slices.Clone(count[:len(ts)])
+	for k := range len(users) {
+		if t := d.recs.at(k).tidx; t >= 0 {
+			mem[fill[t]] = int32(k)
+			fill[t]++
 		}
 	}
-	for t := range d.tenants {
-		d.memOff[t+1] += d.memOff[t]
+	for t := range ts {
+		d.tens.at(t).members = mem[count[t]:count[t+1]:count[t+1]]
 	}
-	d.mem = make([]int32, d.memOff[len(d.tenants)])
-	fill := slices.Clone(d.memOff[:len(d.tenants)])
-	for k, r := range d.recs {
-		if r.tidx >= 0 {
-			d.mem[fill[r.tidx]] = int32(k)
-			fill[r.tidx]++
-		}
+	d.index = newUserIndex(len(users), nil)
+	for k := range len(users) {
+		d.index.place(d.users.at(k).ID, *d.recs.at(k), nil)
 	}
-	d.index = newUserIndex(d.recs, d.users)
 	var found [2 * linkBatch]*rec
 	pairs := checkLinks(links, func(ids []UserID, ends []linkEnd) {
-		d.index.findAll(ids, found[:len(ids)])
+		d.findAll(ids, found[:len(ids)])
 		for j, r := range found[:len(ids)] {
 			if r != nil {
 				ends[j] = linkEnd{idx: r.idx, kind: r.kind, tenant: r.tenant, ok: true}
@@ -367,7 +470,7 @@ func NewDirectory(tenants []Tenant, users []User, links []Link) (*Directory, err
 	}
 
 	// Links: count both directions, place, sort each span and drop repeats.
-	n := len(d.users)
+	n := len(users)
 	off := make([]int32, n+1)
 	for _, p := range pairs {
 		off[p.a+1]++
@@ -385,10 +488,11 @@ func NewDirectory(tenants []Tenant, users []User, links []Link) (*Directory, err
 		next[p.b]++
 	}
 	w := int32(0)
+	starts := make([]int32, n)
 	for k := range n {
 		span := adj[off[k]:off[k+1]]
 		slices.Sort(span)
-		d.recs[k].adj = w
+		starts[k] = w
 		for j, v := range span {
 			if j > 0 && v == span[j-1] {
 				continue
@@ -396,10 +500,20 @@ func NewDirectory(tenants []Tenant, users []User, links []Link) (*Directory, err
 			adj[w] = v
 			w++
 		}
-		d.recs[k].deg = w - d.recs[k].adj
+		r := d.recs.at(k)
+		r.deg = w - starts[k]
 	}
-	d.adj = slices.Clip(adj[:w])
-	d.index.setLinks(d.recs)
+	adj = slices.Clip(adj[:w])
+	for k := range n {
+		if r := d.recs.at(k); r.deg > 0 {
+			r.lk = &adj[starts[k]]
+		}
+	}
+	for p := range d.index.slots.n {
+		if s := d.index.slots.at(p); s.tag != 0 {
+			s.r.lk, s.r.deg = d.recs.at(int(s.r.idx)).lk, d.recs.at(int(s.r.idx)).deg
+		}
+	}
 	d.nlinks = int(w) / 2
 	return d, nil
 }
@@ -486,11 +600,11 @@ func (d *Directory) User(id UserID) (User, bool) {
 	if d == nil {
 		return User{}, false
 	}
-	r := d.index.find(id)
+	r := d.find(id)
 	if r == nil {
 		return User{}, false
 	}
-	return d.users[r.idx], true
+	return *d.users.at(int(r.idx)), true
 }
 
 // Tenant returns the tenant with the given ID, if any.
@@ -498,36 +612,58 @@ func (d *Directory) Tenant(id TenantID) (Tenant, bool) {
 	if d == nil {
 		return Tenant{}, false
 	}
-	i, ok := d.tindex[id]
+	i, ok := d.tmap.get(id)
 	if !ok {
 		return Tenant{}, false
 	}
-	return d.tenants[i], true
+	return d.tens.at(int(i)).t, true
 }
 
 // Linked reports whether a and b are linked (R5). It is symmetric, and false
-// when either is unknown. It costs two map lookups and a binary search over
-// the shorter of the two users' links.
+// when either is unknown. It costs two index lookups and a search over the
+// shorter of the two users' links.
 func (d *Directory) Linked(a, b UserID) bool {
 	if d == nil {
 		return false
 	}
-	ra, rb := d.index.find(a), d.index.find(b)
+	ra, rb := d.find(a), d.find(b)
 	return ra != nil && rb != nil && d.linked(ra, rb)
 }
 
-// linked reports whether the users of two recs of d are linked, by a binary
-// search over the shorter of their link spans.
+// linked reports whether the users of two recs of d are linked, by a search
+// over the shorter of their link spans: a binary search on node numbers
+// when they are in ID order, else a scan of a short span or a binary search
+// on IDs.
 func (d *Directory) linked(a, b *rec) bool {
 	if b.deg < a.deg {
 		a, b = b, a
 	}
-	_, found := slices.BinarySearch(d.span(a), b.idx)
+	s := span(a)
+	switch {
+	case d.ordered:
+		_, found := slices.BinarySearch(s, b.idx)
+		return found
+	case len(s) <= scanSpan:
+		return slices.Contains(s, b.idx)
+	}
+	_, found := slices.BinarySearchFunc(s, d.users.at(int(b.idx)).ID, d.cmpNode)
 	return found
 }
 
-// span returns the part of d.adj holding r's links.
-func (d *Directory) span(r *rec) []int32 { return d.adj[r.adj : r.adj+r.deg] }
+// scanSpan is the longest span linked scans rather than searches.
+const scanSpan = 64
+
+// cmpNode compares node n's ID with id.
+func (d *Directory) cmpNode(n int32, id UserID) int { return cmp.Compare(d.users.at(int(n)).ID, id) }
+
+// span returns r's links: node numbers in ID order. Callers must not change
+// it.
+func span(r *rec) []int32 {
+	if r.deg == 0 {
+		return nil
+	}
+	return unsafe.Slice(r.lk, r.deg)
+}
 
 // Links yields the users u is linked with, in increasing ID order. It yields
 // nothing for an unknown user.
@@ -536,12 +672,12 @@ func (d *Directory) Links(u UserID) iter.Seq[UserID] {
 		if d == nil {
 			return
 		}
-		r := d.index.find(u)
+		r := d.find(u)
 		if r == nil {
 			return
 		}
-		for _, j := range d.span(r) {
-			if !yield(d.users[j].ID) {
+		for _, j := range span(r) {
+			if !yield(d.users.at(int(j)).ID) {
 				return
 			}
 		}
@@ -555,14 +691,59 @@ func (d *Directory) Members(t TenantID) iter.Seq[UserID] {
 		if d == nil {
 			return
 		}
-		ti, ok := d.tindex[t]
+		ti, ok := d.tmap.get(t)
 		if !ok {
 			return
 		}
-		for _, k := range d.mem[d.memOff[ti]:d.memOff[ti+1]] {
-			if !yield(d.users[k].ID) {
+		for _, k := range d.tens.at(int(ti)).members {
+			if !yield(d.users.at(int(k)).ID) {
 				return
 			}
+		}
+	}
+}
+
+// userOrder returns d's live users' nodes in ID order, or nil when node
+// order is ID order (then every node not removed is live, in order).
+func (d *Directory) userOrder() []int32 {
+	if d.ordered || d.sorted == nil {
+		return nil
+	}
+	d.sorted.uonce.Do(func() {
+		out := make([]int32, 0, d.nusers)
+		for n := range d.users.n {
+			if d.recs.at(n).ubits&uDead == 0 {
+				out = append(out, int32(n))
+			}
+		}
+		slices.SortFunc(out, d.cmpNodes)
+		d.sorted.users = out
+	})
+	return d.sorted.users
+}
+
+// cmpNodes compares two nodes by ID.
+func (d *Directory) cmpNodes(a, b int32) int {
+	return cmp.Compare(d.users.at(int(a)).ID, d.users.at(int(b)).ID)
+}
+
+// eachUser calls f with each live user's node in ID order until f returns
+// false.
+func (d *Directory) eachUser(f func(n int32) bool) {
+	if d == nil {
+		return
+	}
+	if order := d.userOrder(); order != nil || !d.ordered {
+		for _, n := range order {
+			if !f(n) {
+				return
+			}
+		}
+		return
+	}
+	for n := range d.users.n {
+		if d.recs.at(n).ubits&uDead == 0 && !f(int32(n)) {
+			return
 		}
 	}
 }
@@ -570,14 +751,7 @@ func (d *Directory) Members(t TenantID) iter.Seq[UserID] {
 // Users yields every user in increasing ID order.
 func (d *Directory) Users() iter.Seq[User] {
 	return func(yield func(User) bool) {
-		if d == nil {
-			return
-		}
-		for _, u := range d.users {
-			if !yield(u) {
-				return
-			}
-		}
+		d.eachUser(func(n int32) bool { return yield(*d.users.at(int(n))) })
 	}
 }
 
@@ -587,8 +761,28 @@ func (d *Directory) Tenants() iter.Seq[Tenant] {
 		if d == nil {
 			return
 		}
-		for _, t := range d.tenants {
-			if !yield(t) {
+		if d.tordered || d.sorted == nil {
+			for i := range d.tens.n {
+				if t := d.tens.at(i); !t.dead && !yield(t.t) {
+					return
+				}
+			}
+			return
+		}
+		d.sorted.tonce.Do(func() {
+			out := make([]int32, 0, d.ntenants)
+			for i := range d.tens.n {
+				if !d.tens.at(i).dead {
+					out = append(out, int32(i))
+				}
+			}
+			slices.SortFunc(out, func(a, b int32) int {
+				return cmp.Compare(d.tens.at(int(a)).t.ID, d.tens.at(int(b)).t.ID)
+			})
+			d.sorted.tenants = out
+		})
+		for _, i := range d.sorted.tenants {
+			if !yield(d.tens.at(int(i)).t) {
 				return
 			}
 		}
@@ -599,16 +793,15 @@ func (d *Directory) Tenants() iter.Seq[Tenant] {
 // order of A and then B.
 func (d *Directory) AllLinks() iter.Seq[Link] {
 	return func(yield func(Link) bool) {
-		if d == nil {
-			return
-		}
-		for i := range d.users {
-			for _, j := range d.span(&d.recs[i]) {
-				if j > int32(i) && !yield(Link{d.users[i].ID, d.users[j].ID}) {
-					return
+		d.eachUser(func(i int32) bool {
+			a := d.users.at(int(i)).ID
+			for _, j := range span(d.recs.at(int(i))) {
+				if b := d.users.at(int(j)).ID; a < b && !yield(Link{a, b}) {
+					return false
 				}
 			}
-		}
+			return true
+		})
 	}
 }
 
@@ -617,5 +810,5 @@ func (d *Directory) Len() (users, tenants, links int) {
 	if d == nil {
 		return 0, 0, 0
 	}
-	return len(d.users), len(d.tenants), d.nlinks
+	return d.nusers, d.ntenants, d.nlinks
 }

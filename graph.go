@@ -37,25 +37,33 @@ func graphOf(s Store) graph {
 }
 
 func (d *Directory) node(id UserID) (int32, bool) {
-	if r := d.index.find(id); r != nil {
+	if r := d.find(id); r != nil {
 		return r.idx, true
 	}
 	return 0, false
 }
 
-func (d *Directory) id(n int32) UserID           { return d.users[n].ID }
-func (d *Directory) rec(n int32) rec             { return d.recs[n] }
-func (d *Directory) less(a, b int32) bool        { return a < b } // users are sorted by ID
-func (d *Directory) linkedNodes(a, b int32) bool { return d.linked(&d.recs[a], &d.recs[b]) }
+func (d *Directory) id(n int32) UserID { return d.users.at(int(n)).ID }
+func (d *Directory) rec(n int32) rec   { return d.resolve(d.recs.at(int(n))) }
 
-func (d *Directory) links(n int32) []int32 { return d.span(&d.recs[n]) }
+// less orders nodes by ID: by number when numbers are in ID order.
+func (d *Directory) less(a, b int32) bool {
+	if d.ordered {
+		return a < b
+	}
+	return d.users.at(int(a)).ID < d.users.at(int(b)).ID
+}
+
+func (d *Directory) linkedNodes(a, b int32) bool { return d.linked(d.recs.at(int(a)), d.recs.at(int(b))) }
+
+func (d *Directory) links(n int32) []int32 { return span(d.recs.at(int(n))) }
 
 func (d *Directory) members(n int32) []int32 {
-	t := d.recs[n].tidx
+	t := d.recs.at(int(n)).tidx
 	if t < 0 {
 		return nil
 	}
-	return d.mem[d.memOff[t]:d.memOff[t+1]]
+	return d.tens.at(int(t)).members
 }
 
 // storeGraph numbers a generic Store's users as they are reached.

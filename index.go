@@ -7,14 +7,17 @@ import (
 
 // userIndex maps user IDs to their recs: an open-addressing hash table with
 // linear probing whose 64-byte slots hold the rec itself and, for IDs up to
-// inlineKey bytes, the ID too. A lookup then touches one cache line: the
-// decision needs no second memory access to find a user, unlike a Go map
-// (control word, slot, key bytes, then the value's target).
+// inlineKey bytes, the ID too. A lookup then touches one cache line of the
+// table: the decision needs no second memory access to find a user, unlike
+// a Go map (control word, slot, key bytes, then the value's target). The
+// slots live in a persistent vector, so that a change copies the few slots'
+// leaves it writes (R28); deletion shifts later slots back, leaving no
+// tombstones.
 type userIndex struct {
 	seed  maphash.Seed
-	slots []slot // a power of two in length, at most 3/4 full
+	slots pvec[slot] // a power of two in length, at most 3/4 full
 	mask  uint64
-	ids   []User // the directory's users, to compare IDs too long to inline
+	count int
 }
 
 // inlineKey is how many bytes of an ID a slot holds; longer IDs are compared
@@ -28,51 +31,61 @@ type slot struct {
 	key  [inlineKey]byte
 }
 
-func newUserIndex(recs []rec, users []User) userIndex {
-	n := uint(len(recs))*4/3 + 1
-	size := uint64(1) << bits.Len(n) // at least 4/3 of the users, a power of two
-	x := userIndex{seed: maphash.MakeSeed(), slots: make([]slot, size), mask: size - 1, ids: users}
-	for i := range recs {
-		id := users[i].ID
-		h := maphash.String(x.seed, string(id))
-		p := h & x.mask
-		for x.slots[p].tag != 0 {
-			p = (p + 1) & x.mask
-		}
-		s := &x.slots[p]
-		s.r, s.tag = recs[i], uint32(h>>32)|1
-		if len(id) <= inlineKey {
-			s.klen = uint8(len(id))
-			copy(s.key[:], id)
-		} else {
-			s.klen = 0xff
-		}
-	}
-	return x
+// newUserIndex returns an empty index with room for n users, owned by tok.
+func newUserIndex(n int, tok *token) userIndex {
+	size := uint64(1) << bits.Len(uint(n)*4/3+1) // at least 4/3 of the users, a power of two
+	return userIndex{seed: maphash.MakeSeed(), slots: newPvec[slot](int(size), tok), mask: size - 1}
 }
 
+// fill sets s to hold r under id.
+func (s *slot) fill(id UserID, r rec, h uint64) {
+	s.r, s.tag = r, uint32(h>>32)|1
+	if len(id) <= inlineKey {
+		s.klen = uint8(len(id))
+		copy(s.key[:], id)
+		clear(s.key[len(id):])
+	} else {
+		s.klen = 0xff
+		clear(s.key[:])
+	}
+}
+
+// hash returns id's hash.
+func (x *userIndex) hash(id UserID) uint64 { return maphash.String(x.seed, string(id)) }
+
 // find returns the rec of the user with the given ID, or nil. The rec lives
-// in the index: callers must not change it.
-func (x *userIndex) find(id UserID) *rec {
-	if len(x.slots) == 0 {
+// in the index: callers must not change it, and must resolve its flags
+// (Directory.resolve) before deciding on it.
+func (d *Directory) find(id UserID) *rec {
+	p, ok := d.probe(id)
+	if !ok {
 		return nil
 	}
-	h := maphash.String(x.seed, string(id))
+	return &d.index.slots.at(int(p)).r
+}
+
+// probe returns the position of id's slot, or false.
+func (d *Directory) probe(id UserID) (uint64, bool) {
+	x := &d.index
+	if x.count == 0 {
+		return 0, false
+	}
+	h := x.hash(id)
 	tag := uint32(h>>32) | 1
 	for p := h & x.mask; ; p = (p + 1) & x.mask {
-		s := &x.slots[p]
+		s := x.slots.at(int(p))
 		switch {
 		case s.tag == 0:
-			return nil
+			return 0, false
 		case s.tag != tag:
 			continue
 		case s.klen == 0xff:
-			if len(id) > inlineKey && x.ids[s.r.idx].ID == id {
-				return &s.r
+			if len(id) > inlineKey && d.users.at(int(s.r.idx)).ID == id {
+				return p, true
 			}
 		case int(s.klen) == len(id):
 			if string(s.key[:s.klen]) == string(id) {
-				return &s.r
+				return p, true
 			}
 		}
 	}
@@ -83,24 +96,25 @@ func (x *userIndex) find(id UserID) *rec {
 // the loads do not depend on one another, so that their cache misses
 // overlap instead of following one another. On a directory far larger than
 // the caches it is several times faster than calling find in turn.
-func (x *userIndex) findAll(ids []UserID, out []*rec) {
-	if len(x.slots) == 0 {
+func (d *Directory) findAll(ids []UserID, out []*rec) {
+	x := &d.index
+	if x.count == 0 {
 		clear(out)
 		return
 	}
 	var hs [findBatch]uint64
 	var hit [findBatch]bool // the first slot's tag matches
 	for j, id := range ids {
-		hs[j] = maphash.String(x.seed, string(id))
+		hs[j] = x.hash(id)
 	}
 	for j, h := range hs[:len(ids)] {
-		hit[j] = x.slots[h&x.mask].tag == uint32(h>>32)|1
+		hit[j] = x.slots.at(int(h&x.mask)).tag == uint32(h>>32)|1
 	}
 	for j, id := range ids {
-		if s := &x.slots[hs[j]&x.mask]; hit[j] && s.klen <= inlineKey && int(s.klen) == len(id) && string(s.key[:s.klen]) == string(id) {
+		if s := x.slots.at(int(hs[j] & x.mask)); hit[j] && s.klen <= inlineKey && int(s.klen) == len(id) && string(s.key[:s.klen]) == string(id) {
 			out[j] = &s.r
 		} else {
-			out[j] = x.find(id) // rarer: a long ID, or not in its first slot
+			out[j] = d.find(id) // rarer: a long ID, or not in its first slot
 		}
 	}
 }
@@ -108,12 +122,48 @@ func (x *userIndex) findAll(ids []UserID, out []*rec) {
 // findBatch is the most IDs findAll takes.
 const findBatch = 256
 
-// setLinks copies each user's link span, adj and deg, from recs into the
-// index's copy of their rec.
-func (x *userIndex) setLinks(recs []rec) {
-	for p := range x.slots {
-		if s := &x.slots[p]; s.tag != 0 {
-			s.r.adj, s.r.deg = recs[s.r.idx].adj, recs[s.r.idx].deg
+// place puts r under id, which is not in the index, as a builder holding
+// tok; the caller has made room (grow).
+func (x *userIndex) place(id UserID, r rec, tok *token) {
+	h := x.hash(id)
+	p := h & x.mask
+	for x.slots.at(int(p)).tag != 0 {
+		p = (p + 1) & x.mask
+	}
+	x.slots.ptr(int(p), tok).fill(id, r, h)
+	x.count++
+}
+
+// grow makes room for one more user, rebuilding the table at twice the size
+// when it would be more than 3/4 full. ids returns a rec's user ID.
+func (x *userIndex) grow(tok *token, id func(r *rec) UserID) {
+	if uint64(x.count+1) <= (x.mask+1)/4*3 {
+		return
+	}
+	old := x.slots
+	*x = newUserIndex(2*(x.count+1), tok)
+	for p := range old.n {
+		if s := old.at(p); s.tag != 0 {
+			x.place(id(&s.r), s.r, tok)
 		}
 	}
+}
+
+// remove deletes the slot at p, shifting back the slots after it that
+// probed past it, as a builder holding tok. ids returns a rec's user ID.
+func (x *userIndex) remove(p uint64, tok *token, id func(r *rec) UserID) {
+	for q := (p + 1) & x.mask; ; q = (q + 1) & x.mask {
+		s := x.slots.at(int(q))
+		if s.tag == 0 {
+			break
+		}
+		home := x.hash(id(&s.r)) & x.mask
+		// s may move to p if its home is not cyclically within (p, q].
+		if (q > p && (home <= p || home > q)) || (q < p && home <= p && home > q) {
+			*x.slots.ptr(int(p), tok) = *s
+			p = q
+		}
+	}
+	*x.slots.ptr(int(p), tok) = slot{}
+	x.count--
 }

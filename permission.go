@@ -217,17 +217,26 @@ func deny(act Action, rule Rule, by, who UserID, why Reason, party UserID, t Ten
 }
 
 // rec is what the rules need to know about one user, resolved from a Store.
-// A *Directory keeps one per user, precomputed; other stores build it per
-// lookup with newRec. Both paths share every rule below.
+// A *Directory keeps one per user and resolves its flags from the tenant's
+// current policy when it is read (Directory.resolve); other stores build it
+// per lookup with newRec. Both paths share every rule below.
 type rec struct {
 	tenant TenantID // empty for LINE users
-	idx    int32    // index in a *Directory, or -1
+	idx    int32    // the user's node in a *Directory, or -1
 	tidx   int32    // tenant index in a *Directory; -1 for LINE users or other stores
-	adj    int32    // start of the user's links in a *Directory's adjacency
+	lk     *int32   // the first of the user's links in a *Directory (node numbers, in ID order), or nil
 	deg    int32    // number of links, in a *Directory
 	kind   Kind
-	flags  uint8
+	flags  uint8 // the f flags; in a *Directory's own recs, unresolved
+	ubits  uint8 // in a *Directory: the user's own bits, uAdmin, uConnected, uDead
 }
+
+// rec ubits: what a *Directory keeps of the user beside the tenant's policy.
+const (
+	uAdmin     uint8 = 1 << iota // the user is an admin
+	uConnected                   // the user is on the connected list
+	uDead                        // the node's user was removed
+)
 
 // rec flags: the tenant's policy, applied to this user.
 const (
@@ -242,6 +251,12 @@ const (
 
 func newRec(u User, pol Policy, idx, tidx int32) rec {
 	r := rec{tenant: u.Tenant, idx: idx, tidx: tidx, kind: u.Kind}
+	if u.Role == Admin {
+		r.ubits |= uAdmin
+	}
+	if u.Connected {
+		r.ubits |= uConnected
+	}
 	if u.Kind != WorksUser {
 		r.tenant = ""
 		return r
@@ -295,8 +310,8 @@ func lookup(s Store, id UserID) (rec, bool) {
 		if d == nil {
 			return rec{}, false
 		}
-		if r := d.index.find(id); r != nil {
-			return *r, true
+		if r := d.find(id); r != nil {
+			return d.resolve(r), true
 		}
 		return rec{}, false
 	}
@@ -485,8 +500,9 @@ func pair(s Store, from, to UserID, act Action) (a, b rec, d Decision, ok bool) 
 // across tenants, a binary search over the shorter list of links.
 func CanTalk(d Store, from, to UserID) Decision {
 	if dir, ok := d.(*Directory); ok && dir != nil {
-		if a, b := dir.index.find(from), dir.index.find(to); a != nil && b != nil {
-			return talkVerdict(d, a, b, from, to).decision(ActTalk, R2, from, to, a, b)
+		if a, b := dir.find(from), dir.find(to); a != nil && b != nil {
+			ra, rb := dir.resolve(a), dir.resolve(b)
+			return talkVerdict(d, &ra, &rb, from, to).decision(ActTalk, R2, from, to, &ra, &rb)
 		}
 	}
 	return canTalkStore(d, from, to)
@@ -511,8 +527,9 @@ func canTalkStore(d Store, from, to UserID) Decision {
 // refused as not linked. It is symmetric (R5, D1) and does not allocate.
 func CanCall(d Store, from, to UserID) Decision {
 	if dir, ok := d.(*Directory); ok && dir != nil {
-		if a, b := dir.index.find(from), dir.index.find(to); a != nil && b != nil {
-			return callVerdict(d, a, b, from, to).decision(ActCall, R3, from, to, a, b)
+		if a, b := dir.find(from), dir.find(to); a != nil && b != nil {
+			ra, rb := dir.resolve(a), dir.resolve(b)
+			return callVerdict(d, &ra, &rb, from, to).decision(ActCall, R3, from, to, &ra, &rb)
 		}
 	}
 	return canCallStore(d, from, to)

@@ -37,7 +37,7 @@ func (s *refState) tenantSize(id TenantID) int        { return s.size[id] }
 func (s *refState) user(id UserID) (User, bool)       { u, ok := s.users[id]; return u, ok }
 func (s *refState) linked(a, b UserID) bool           { return s.adj[a][b] }
 func (s *refState) userLinks(id UserID, f func(User)) {
-	for v := range s.adj[id] {
+	for _, v := range slices.Sorted(maps.Keys(s.adj[id])) {
 		f(s.users[v])
 	}
 }
@@ -86,4 +86,14 @@ func (s *refState) input() ([]Tenant, []User, []Link) {
 	}
 	slices.SortFunc(ls, func(x, y Link) int { return cmp.Or(cmp.Compare(x.A, y.A), cmp.Compare(x.B, y.B)) })
 	return ts, us, ls
+}
+
+// RefWith applies changes the plain way: to maps, through the same checks,
+// and then NewDirectory on the result. It is the oracle for With (R28).
+func RefWith(d *Directory, changes ...Change) (*Directory, error) {
+	s := newRefState(d)
+	if probs := applyChanges(s, changes); len(probs) > 0 {
+		return d, &ChangeError{Problems: probs}
+	}
+	return NewDirectory(s.input())
 }
