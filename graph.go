@@ -54,7 +54,9 @@ func (d *Directory) less(a, b int32) bool {
 	return d.users.at(int(a)).ID < d.users.at(int(b)).ID
 }
 
-func (d *Directory) linkedNodes(a, b int32) bool { return d.linked(d.recs.at(int(a)), d.recs.at(int(b))) }
+func (d *Directory) linkedNodes(a, b int32) bool {
+	return d.linked(d.recs.at(int(a)), d.recs.at(int(b)))
+}
 
 func (d *Directory) links(n int32) []int32 { return span(d.recs.at(int(n))) }
 
