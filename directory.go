@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"unsafe"
 )
 
 // TenantID identifies a tenant: one organisation with its own members and
@@ -179,14 +178,15 @@ type Store interface {
 type Directory struct {
 	tmap     tenantMap
 	tens     pvec[tenantRec] // by tenant number
-	tfl      pvec[[4]uint8]  // by tenant number: the rec flags of its members, by their ubits&3
-	ntenants int             // live tenants
+	tinfo    pvec[tenantInfo] // by tenant number: what resolving a member's rec needs
+	ntenants int              // live tenants
 
 	// index holds each user's rec inline, so that a decision finds all it
 	// needs about a user, link span included, in one cache line.
 	index  userIndex
 	users  pvec[User] // by node; a removed user's entry keeps its ID
-	recs   pvec[rec]  // by node, as in the index; unresolved flags
+	recs   pvec[urec] // by node, as in the index
+	spans  arena      // the users' links
 	nusers int        // live users
 	nlinks int
 
@@ -213,6 +213,16 @@ type sortCache struct {
 	tenants      []int32
 }
 
+// tenantInfo is what resolving a member's urec needs of its tenant, in a
+// small table that stays in cache.
+type tenantInfo struct {
+	fl [4]uint8 // the rec flags of a member, by the member's ubits&3 (admin, connected)
+	id TenantID
+}
+
+// newTenantInfo returns the tenantInfo of t.
+func newTenantInfo(t Tenant) tenantInfo { return tenantInfo{fl: tenantFlags(t.Policy), id: t.ID} }
+
 // tenantFlags returns the rec flags of a member of a tenant with policy p,
 // indexed by the member's ubits (admin, connected).
 func tenantFlags(p Policy) (fl [4]uint8) {
@@ -226,14 +236,15 @@ func tenantFlags(p Policy) (fl [4]uint8) {
 	return fl
 }
 
-// resolve returns a copy of r, one of d's recs, with its flags resolved
-// from its tenant's current policy.
-func (d *Directory) resolve(r *rec) rec {
-	out := *r
-	if out.tidx >= 0 {
-		out.flags = d.tfl.at(int(out.tidx))[out.ubits&(uAdmin|uConnected)]
+// resolve returns the rec of u, one of d's urecs: its flags from its
+// tenant's current policy and its tenant's ID.
+func (d *Directory) resolve(u *urec) rec {
+	r := rec{urec: *u}
+	if u.tidx >= 0 {
+		ti := d.tinfo.at(int(u.tidx))
+		r.flags, r.tenant = ti.fl[u.ubits&(uAdmin|uConnected)], ti.id
 	}
-	return out
+	return r
 }
 
 // tenantMap maps tenant IDs to tenant numbers: a base map that is never
@@ -413,13 +424,13 @@ func NewDirectory(tenants []Tenant, users []User, links []Link) (*Directory, err
 	ts := slices.Clone(tenants)
 	slices.SortFunc(ts, func(a, b Tenant) int { return cmp.Compare(a.ID, b.ID) })
 	d.tmap.base = make(map[TenantID]int32, len(ts))
-	d.tens, d.tfl = newPvec[tenantRec](len(ts), nil), newPvec[[4]uint8](len(ts), nil)
+	d.tens, d.tinfo = newPvec[tenantRec](len(ts), nil), newPvec[tenantInfo](len(ts), nil)
 	for i, t := range ts {
 		d.tmap.base[t.ID] = int32(i)
 		*d.tens.at(i) = tenantRec{t: t}
-		*d.tfl.at(i) = tenantFlags(t.Policy)
+		*d.tinfo.at(i) = newTenantInfo(t)
 	}
-	d.users, d.recs = newPvec[User](len(users), nil), newPvec[rec](len(users), nil)
+	d.users, d.recs = newPvec[User](len(users), nil), newPvec[urec](len(users), nil)
 	count := make([]int32, len(ts)+1)
 	for k, i := range order {
 		u := users[i]
@@ -429,12 +440,7 @@ func NewDirectory(tenants []Tenant, users []User, links []Link) (*Directory, err
 			t = d.tmap.base[u.Tenant]
 			count[t+1]++
 		}
-		r := newRec(u, Policy{}, int32(k), t)
-		r.flags = 0 // resolved from the tenant when read
-		if t >= 0 {
-			r.tenant = ts[t].ID // interned: colleagues compare by pointer
-		}
-		*d.recs.at(k) = r
+		*d.recs.at(k) = newRec(u, Policy{}, int32(k), t).urec
 	}
 	for t := range ts {
 		count[t+1] += count[t]
@@ -454,12 +460,12 @@ func NewDirectory(tenants []Tenant, users []User, links []Link) (*Directory, err
 	for k := range len(users) {
 		d.index.place(d.users.at(k).ID, *d.recs.at(k), nil)
 	}
-	var found [2 * linkBatch]*rec
+	var found [2 * linkBatch]*urec
 	pairs := checkLinks(links, func(ids []UserID, ends []linkEnd) {
 		d.findAll(ids, found[:len(ids)])
 		for j, r := range found[:len(ids)] {
 			if r != nil {
-				ends[j] = linkEnd{idx: r.idx, kind: r.kind, tenant: r.tenant, ok: true}
+				ends[j] = linkEnd{idx: r.idx, kind: r.kind, tenant: d.users.at(int(r.idx)).Tenant, ok: true}
 			} else {
 				ends[j] = linkEnd{}
 			}
@@ -504,14 +510,17 @@ func NewDirectory(tenants []Tenant, users []User, links []Link) (*Directory, err
 		r.deg = w - starts[k]
 	}
 	adj = slices.Clip(adj[:w])
+	c := &spanChunk{data: adj}
+	c.used.Store(int64(len(adj)))
+	d.spans.chunks = []*spanChunk{c}
 	for k := range n {
-		if r := d.recs.at(k); r.deg > 0 {
-			r.lk = &adj[starts[k]]
-		}
+		r := d.recs.at(k)
+		r.off = uint32(starts[k])
+		r.filt = linkFilter(d.spans.get(r))
 	}
 	for p := range d.index.slots.n {
 		if s := d.index.slots.at(p); s.tag != 0 {
-			s.r.lk, s.r.deg = d.recs.at(int(s.r.idx)).lk, d.recs.at(int(s.r.idx)).deg
+			s.r = *d.recs.at(int(s.r.idx))
 		}
 	}
 	d.nlinks = int(w) / 2
@@ -630,15 +639,19 @@ func (d *Directory) Linked(a, b UserID) bool {
 	return ra != nil && rb != nil && d.linked(ra, rb)
 }
 
-// linked reports whether the users of two recs of d are linked, by a search
-// over the shorter of their link spans: a binary search on node numbers
-// when they are in ID order, else a scan of a short span or a binary search
-// on IDs.
-func (d *Directory) linked(a, b *rec) bool {
+// linked reports whether the users of two urecs of d are linked. Most
+// pairs that are not are told by the filters in the urecs, with no further
+// memory access; the others by a search over the shorter of the two link
+// spans: a binary search on node numbers when they are in ID order, else a
+// scan of a short span or a binary search on IDs.
+func (d *Directory) linked(a, b *urec) bool {
+	if !mayLink(a, b.idx) || !mayLink(b, a.idx) {
+		return false
+	}
 	if b.deg < a.deg {
 		a, b = b, a
 	}
-	s := span(a)
+	s := d.spans.get(a)
 	switch {
 	case d.ordered:
 		_, found := slices.BinarySearch(s, b.idx)
@@ -656,15 +669,6 @@ const scanSpan = 64
 // cmpNode compares node n's ID with id.
 func (d *Directory) cmpNode(n int32, id UserID) int { return cmp.Compare(d.users.at(int(n)).ID, id) }
 
-// span returns r's links: node numbers in ID order. Callers must not change
-// it.
-func span(r *rec) []int32 {
-	if r.deg == 0 {
-		return nil
-	}
-	return unsafe.Slice(r.lk, r.deg)
-}
-
 // Links yields the users u is linked with, in increasing ID order. It yields
 // nothing for an unknown user.
 func (d *Directory) Links(u UserID) iter.Seq[UserID] {
@@ -676,7 +680,7 @@ func (d *Directory) Links(u UserID) iter.Seq[UserID] {
 		if r == nil {
 			return
 		}
-		for _, j := range span(r) {
+		for _, j := range d.spans.get(r) {
 			if !yield(d.users.at(int(j)).ID) {
 				return
 			}
@@ -795,7 +799,7 @@ func (d *Directory) AllLinks() iter.Seq[Link] {
 	return func(yield func(Link) bool) {
 		d.eachUser(func(i int32) bool {
 			a := d.users.at(int(i)).ID
-			for _, j := range span(d.recs.at(int(i))) {
+			for _, j := range d.spans.get(d.recs.at(int(i))) {
 				if b := d.users.at(int(j)).ID; a < b && !yield(Link{a, b}) {
 					return false
 				}

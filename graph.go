@@ -58,7 +58,7 @@ func (d *Directory) linkedNodes(a, b int32) bool {
 	return d.linked(d.recs.at(int(a)), d.recs.at(int(b)))
 }
 
-func (d *Directory) links(n int32) []int32 { return span(d.recs.at(int(n))) }
+func (d *Directory) links(n int32) []int32 { return d.spans.get(d.recs.at(int(n))) }
 
 func (d *Directory) members(n int32) []int32 {
 	t := d.recs.at(int(n)).tidx

@@ -217,18 +217,27 @@ func deny(act Action, rule Rule, by, who UserID, why Reason, party UserID, t Ten
 }
 
 // rec is what the rules need to know about one user, resolved from a Store.
-// A *Directory keeps one per user and resolves its flags from the tenant's
-// current policy when it is read (Directory.resolve); other stores build it
-// per lookup with newRec. Both paths share every rule below.
+// A *Directory keeps a urec per user and resolves it, its flags from the
+// tenant's current policy, when it is read (Directory.resolve); other
+// stores build it per lookup with newRec. Both paths share every rule below.
 type rec struct {
+	urec
 	tenant TenantID // empty for LINE users
-	idx    int32    // the user's node in a *Directory, or -1
-	tidx   int32    // tenant index in a *Directory; -1 for LINE users or other stores
-	lk     *int32   // the first of the user's links in a *Directory (node numbers, in ID order), or nil
-	deg    int32    // number of links, in a *Directory
-	kind   Kind
-	flags  uint8 // the f flags; in a *Directory's own recs, unresolved
-	ubits  uint8 // in a *Directory: the user's own bits, uAdmin, uConnected, uDead
+	flags  uint8    // the f flags
+}
+
+// urec is what a *Directory keeps of a user, in its index slot and by
+// node: 32 bytes without pointers, so that the collector never scans the
+// index. Other stores' recs use only idx (-1), tidx, kind and ubits.
+type urec struct {
+	filt  uint64 // in a *Directory: a filter of the nodes the user is linked with (linkMask)
+	idx   int32  // the user's node in a *Directory, or -1
+	tidx  int32  // tenant index in a *Directory or a graph; -1 for LINE users or other stores
+	deg   int32  // number of links, in a *Directory
+	off   uint32 // in a *Directory: the links are spans chunk chunk, from off
+	chunk uint32
+	kind  Kind
+	ubits uint8 // uAdmin, uConnected, uDead
 }
 
 // rec ubits: what a *Directory keeps of the user beside the tenant's policy.
@@ -250,7 +259,7 @@ const (
 )
 
 func newRec(u User, pol Policy, idx, tidx int32) rec {
-	r := rec{tenant: u.Tenant, idx: idx, tidx: tidx, kind: u.Kind}
+	r := rec{urec: urec{idx: idx, tidx: tidx, kind: u.Kind}, tenant: u.Tenant}
 	if u.Role == Admin {
 		r.ubits |= uAdmin
 	}
@@ -329,7 +338,7 @@ func lookup(s Store, id UserID) (rec, bool) {
 // linked reports whether the users behind a and b are linked.
 func linked(s Store, a, b *rec, aid, bid UserID) bool {
 	if d, ok := s.(*Directory); ok && a.idx >= 0 && b.idx >= 0 {
-		return d.linked(a, b)
+		return d.linked(&a.urec, &b.urec)
 	}
 	return s.Linked(aid, bid)
 }
@@ -500,7 +509,7 @@ func pair(s Store, from, to UserID, act Action) (a, b rec, d Decision, ok bool) 
 // across tenants, a binary search over the shorter list of links.
 func CanTalk(d Store, from, to UserID) Decision {
 	if dir, ok := d.(*Directory); ok && dir != nil {
-		if a, b := dir.find(from), dir.find(to); a != nil && b != nil {
+		if a, b := dir.find2(from, to); a != nil && b != nil {
 			ra, rb := dir.resolve(a), dir.resolve(b)
 			return talkVerdict(d, &ra, &rb, from, to).decision(ActTalk, R2, from, to, &ra, &rb)
 		}
@@ -527,7 +536,7 @@ func canTalkStore(d Store, from, to UserID) Decision {
 // refused as not linked. It is symmetric (R5, D1) and does not allocate.
 func CanCall(d Store, from, to UserID) Decision {
 	if dir, ok := d.(*Directory); ok && dir != nil {
-		if a, b := dir.find(from), dir.find(to); a != nil && b != nil {
+		if a, b := dir.find2(from, to); a != nil && b != nil {
 			ra, rb := dir.resolve(a), dir.resolve(b)
 			return callVerdict(d, &ra, &rb, from, to).decision(ActCall, R3, from, to, &ra, &rb)
 		}

@@ -206,6 +206,7 @@ func (d *Directory) With(changes ...Change) (*Directory, error) {
 type builder struct {
 	Directory
 	tok *token
+	buf []int32 // scratch for a span on its way into the arena
 }
 
 func (b *builder) tenant(id TenantID) (Tenant, bool) { return b.Tenant(id) }
@@ -223,7 +224,7 @@ func (b *builder) linked(x, y UserID) bool { return b.Linked(x, y) }
 
 func (b *builder) userLinks(id UserID, f func(User)) {
 	if r := b.find(id); r != nil {
-		for _, j := range span(r) {
+		for _, j := range b.spans.get(r) {
 			f(*b.users.at(int(j)))
 		}
 	}
@@ -233,7 +234,7 @@ func (b *builder) putTenant(t Tenant, isNew bool) {
 	if !isNew {
 		i, _ := b.tmap.get(t.ID)
 		b.tens.ptr(int(i), b.tok).t = t
-		*b.tfl.ptr(int(i), b.tok) = tenantFlags(t.Policy)
+		*b.tinfo.ptr(int(i), b.tok) = newTenantInfo(t)
 		return
 	}
 	if n := b.tens.n; n > 0 && t.ID <= b.tens.at(n-1).t.ID {
@@ -241,30 +242,25 @@ func (b *builder) putTenant(t Tenant, isNew bool) {
 	}
 	b.tmap.set(t.ID, int32(b.tens.n), b.tok)
 	b.tens.push(tenantRec{t: t}, b.tok)
-	b.tfl.push(tenantFlags(t.Policy), b.tok)
+	b.tinfo.push(newTenantInfo(t), b.tok)
 	b.ntenants++
 }
 
 func (b *builder) removeTenant(id TenantID) {
 	i, _ := b.tmap.get(id)
 	*b.tens.ptr(int(i), b.tok) = tenantRec{t: Tenant{ID: id}, dead: true}
+	*b.tinfo.ptr(int(i), b.tok) = tenantInfo{id: id}
 	b.tmap.set(id, -1, b.tok)
 	b.ntenants--
 }
 
-// newRec returns the rec of u at node n, flags unresolved, its tenant's ID
-// interned.
-func (b *builder) newRec(u User, n int32) rec {
+// urecOf returns the urec of u at node n, without links.
+func (b *builder) urecOf(u User, n int32) urec {
 	t := int32(-1)
 	if u.Kind == WorksUser {
 		t, _ = b.tmap.get(u.Tenant)
 	}
-	r := newRec(u, Policy{}, n, t)
-	r.flags = 0
-	if t >= 0 {
-		r.tenant = b.tens.at(int(t)).t.ID
-	}
-	return r
+	return newRec(u, Policy{}, n, t).urec
 }
 
 func (b *builder) putUser(u User, isNew bool) {
@@ -273,7 +269,7 @@ func (b *builder) putUser(u User, isNew bool) {
 		if n > 0 && u.ID <= b.users.at(int(n-1)).ID {
 			b.ordered = false
 		}
-		r := b.newRec(u, n)
+		r := b.urecOf(u, n)
 		b.users.push(u, b.tok)
 		b.recs.push(r, b.tok)
 		b.index.grow(b.tok, b.idOf)
@@ -282,10 +278,10 @@ func (b *builder) putUser(u User, isNew bool) {
 		b.nusers++
 		return
 	}
-	b.update(u.ID, func(r *rec) {
+	b.update(u.ID, func(r *urec) {
 		old := *r
-		*r = b.newRec(u, old.idx)
-		r.lk, r.deg = old.lk, old.deg
+		*r = b.urecOf(u, old.idx)
+		r.filt, r.deg, r.off, r.chunk = old.filt, old.deg, old.off, old.chunk
 		*b.users.ptr(int(old.idx), b.tok) = u
 		if old.tidx != r.tidx {
 			b.leave(old.tidx, old.idx)
@@ -296,55 +292,48 @@ func (b *builder) putUser(u User, isNew bool) {
 
 func (b *builder) removeUser(id UserID) {
 	r := *b.find(id)
-	for _, j := range span(&r) {
-		b.update(b.users.at(int(j)).ID, func(o *rec) { b.setSpan(o, without(span(o), r.idx)) })
+	for _, j := range b.spans.get(&r) {
+		b.update(b.users.at(int(j)).ID, func(o *urec) { b.spans.put(o, b.without(b.spans.get(o), r.idx), b.tok) })
 	}
 	b.nlinks -= int(r.deg)
 	p, _ := b.probe(id)
 	b.index.remove(p, b.tok, b.idOf)
-	*b.recs.ptr(int(r.idx), b.tok) = rec{idx: r.idx, tidx: -1, ubits: uDead}
+	*b.recs.ptr(int(r.idx), b.tok) = urec{idx: r.idx, tidx: -1, ubits: uDead}
 	b.leave(r.tidx, r.idx)
 	b.nusers--
 }
 
 func (b *builder) link(x, y UserID) {
 	nx, ny := b.find(x).idx, b.find(y).idx
-	b.update(x, func(r *rec) { b.setSpan(r, b.with(span(r), ny)) })
-	b.update(y, func(r *rec) { b.setSpan(r, b.with(span(r), nx)) })
+	b.update(x, func(r *urec) { b.spans.put(r, b.with(b.spans.get(r), ny), b.tok) })
+	b.update(y, func(r *urec) { b.spans.put(r, b.with(b.spans.get(r), nx), b.tok) })
+
 	b.nlinks++
 }
 
 func (b *builder) unlink(x, y UserID) {
 	nx, ny := b.find(x).idx, b.find(y).idx
-	b.update(x, func(r *rec) { b.setSpan(r, without(span(r), ny)) })
-	b.update(y, func(r *rec) { b.setSpan(r, without(span(r), nx)) })
+	b.update(x, func(r *urec) { b.spans.put(r, b.without(b.spans.get(r), ny), b.tok) })
+	b.update(y, func(r *urec) { b.spans.put(r, b.without(b.spans.get(r), nx), b.tok) })
 	b.nlinks--
 }
 
-// idOf returns the ID of a rec's user.
-func (b *builder) idOf(r *rec) UserID { return b.users.at(int(r.idx)).ID }
+// idOf returns the ID of a urec's user.
+func (b *builder) idOf(r *urec) UserID { return b.users.at(int(r.idx)).ID }
 
-// update changes the rec of user id, in the index and by node alike.
-func (b *builder) update(id UserID, f func(r *rec)) {
+// update changes the urec of user id, in the index and by node alike.
+func (b *builder) update(id UserID, f func(r *urec)) {
 	p, _ := b.probe(id)
 	r := &b.index.slots.ptr(int(p), b.tok).r
 	f(r)
 	*b.recs.ptr(int(r.idx), b.tok) = *r
 }
 
-// setSpan points r at links s.
-func (b *builder) setSpan(r *rec, s []int32) {
-	r.lk, r.deg = nil, int32(len(s))
-	if len(s) > 0 {
-		r.lk = &s[0]
-	}
-}
-
 // join adds node n to tenant t's members, if t is a tenant.
 func (b *builder) join(t, n int32) {
 	if t >= 0 {
 		m := b.tens.ptr(int(t), b.tok)
-		m.members = b.with(m.members, n)
+		m.members = slices.Clone(b.with(m.members, n))
 	}
 }
 
@@ -352,11 +341,16 @@ func (b *builder) join(t, n int32) {
 func (b *builder) leave(t, n int32) {
 	if t >= 0 {
 		m := b.tens.ptr(int(t), b.tok)
-		m.members = without(m.members, n)
+		if s := b.without(m.members, n); len(s) > 0 {
+			m.members = slices.Clone(s)
+		} else {
+			m.members = nil
+		}
 	}
 }
 
-// with returns a new slice: the nodes of s, in ID order, and n in its place.
+// with returns the nodes of s, in ID order, and n in its place, in the
+// builder's scratch buffer: valid until the next call.
 func (b *builder) with(s []int32, n int32) []int32 {
 	var i int
 	if b.ordered {
@@ -364,23 +358,18 @@ func (b *builder) with(s []int32, n int32) []int32 {
 	} else {
 		i, _ = slices.BinarySearchFunc(s, b.users.at(int(n)).ID, b.cmpNode)
 	}
-	out := make([]int32, len(s)+1)
-	copy(out, s[:i])
-	out[i] = n
-	copy(out[i+1:], s[i:])
-	return out
+	b.buf = append(append(append(b.buf[:0], s[:i]...), n), s[i:]...)
+	return b.buf
 }
 
-// without returns a new slice: the nodes of s but n, or nil when none is
-// left.
-func without(s []int32, n int32) []int32 {
-	i := slices.Index(s, n)
-	if i < 0 || len(s) == 1 {
-		if i < 0 {
-			return s
+// without returns the nodes of s but n in the builder's scratch buffer:
+// valid until the next call.
+func (b *builder) without(s []int32, n int32) []int32 {
+	b.buf = b.buf[:0]
+	for _, m := range s {
+		if m != n {
+			b.buf = append(b.buf, m)
 		}
-		return nil
 	}
-	out := make([]int32, 0, len(s)-1)
-	return append(append(out, s[:i]...), s[i+1:]...)
+	return b.buf
 }

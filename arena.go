@@ -1,0 +1,90 @@
+package extlink
+
+import "sync/atomic"
+
+// arena holds the directory's link spans: chunks of node numbers that are
+// never written again once a span is placed, so that the spans of every
+// version of a directory stay valid. A user's urec names its span by spanChunk
+// and offset, which keeps the index free of pointers. Chunks hold no
+// pointers either, so the collector never scans them.
+//
+// Builders claim room at a spanChunk's end with an atomic counter, so that two
+// builders working from one directory never write the same place; a
+// builder that finds the last spanChunk full starts a new one.
+type arena struct {
+	chunks []*spanChunk
+	own    *token // the builder that owns the chunks slice, or nil
+}
+
+type spanChunk struct {
+	data []int32
+	used atomic.Int64 // entries claimed
+}
+
+// minSpanChunk is the size of a new spanChunk, in entries, unless a span needs
+// more.
+const minSpanChunk = 1 << 16
+
+// get returns u's links, node numbers in ID order. Callers must not change
+// the slice.
+func (a *arena) get(u *urec) []int32 {
+	if u.deg == 0 {
+		return nil
+	}
+	return a.chunks[u.chunk].data[u.off : u.off+uint32(u.deg) : u.off+uint32(u.deg)]
+}
+
+// put copies s into the arena as a builder holding tok and points u at it.
+func (a *arena) put(u *urec, s []int32, tok *token) {
+	u.deg, u.chunk, u.off = int32(len(s)), 0, 0
+	u.filt = linkFilter(s)
+	if len(s) == 0 {
+		return
+	}
+	if n := len(a.chunks); n > 0 {
+		c := a.chunks[n-1]
+		for {
+			used := c.used.Load()
+			if int(used)+len(s) > len(c.data) {
+				break
+			}
+			if c.used.CompareAndSwap(used, used+int64(len(s))) {
+				copy(c.data[used:], s)
+				u.chunk, u.off = uint32(n-1), uint32(used)
+				return
+			}
+		}
+	}
+	c := &spanChunk{data: make([]int32, max(minSpanChunk, len(s)))}
+	c.used.Store(int64(len(s)))
+	copy(c.data, s)
+	if a.own != tok {
+		a.chunks = append(make([]*spanChunk, 0, len(a.chunks)+1), a.chunks...)
+		a.own = tok
+	}
+	a.chunks = append(a.chunks, c)
+	u.chunk = uint32(len(a.chunks) - 1)
+}
+
+// linkMask returns the filter bits of node n: two of 64, from a
+// multiplicative hash of the node number.
+func linkMask(n int32) uint64 {
+	h := uint64(uint32(n)) * 0x9e3779b97f4a7c15
+	return 1<<(h>>58) | 1<<(h>>52&63)
+}
+
+// linkFilter returns the filter of a span: the union of its nodes' masks.
+func linkFilter(s []int32) uint64 {
+	var f uint64
+	for _, n := range s {
+		f |= linkMask(n)
+	}
+	return f
+}
+
+// mayLink reports whether u's filter admits a link with node n: false means
+// certainly not linked.
+func mayLink(u *urec, n int32) bool {
+	m := linkMask(n)
+	return u.filt&m == m
+}
