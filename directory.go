@@ -177,7 +177,7 @@ type Store interface {
 // keeps its number, unused.
 type Directory struct {
 	tmap     tenantMap
-	tens     pvec[tenantRec] // by tenant number
+	tens     pvec[tenantRec]  // by tenant number
 	tinfo    pvec[tenantInfo] // by tenant number: what resolving a member's rec needs
 	ntenants int              // live tenants
 
