@@ -19,11 +19,19 @@ type arena struct {
 type spanChunk struct {
 	data []int32
 	used atomic.Int64 // entries claimed
+	// next is the chunk that builders move on to when this one is full,
+	// shared by every builder that works from a directory ending here, so
+	// that a service making many versions from one directory fills one
+	// chunk after another rather than starting one each.
+	next atomic.Pointer[spanChunk]
 }
 
-// minSpanChunk is the size of a new spanChunk, in entries, unless a span needs
-// more.
-const minSpanChunk = 1 << 16
+// minSpanChunk and maxSpanChunk bound the size of a new chunk, in entries,
+// unless a span needs more: an eighth of the directory's links, within them.
+const (
+	minSpanChunk = 1 << 10
+	maxSpanChunk = 1 << 16
+)
 
 // get returns u's links, node numbers in ID order. Callers must not change
 // the slice.
@@ -35,37 +43,61 @@ func (a *arena) get(u *urec) []int32 {
 }
 
 // put copies s into the arena as a builder holding tok and points u at it.
-func (a *arena) put(u *urec, s []int32, tok *token) {
+// links is the number of link ends in the directory, to size a new chunk.
+func (a *arena) put(u *urec, s []int32, links int, tok *token) {
 	u.deg, u.chunk, u.off = int32(len(s)), 0, 0
 	u.filt = linkFilter(s)
 	if len(s) == 0 {
 		return
 	}
+	size := max(len(s), min(max(links/8, minSpanChunk), maxSpanChunk))
+	var c *spanChunk
 	if n := len(a.chunks); n > 0 {
-		c := a.chunks[n-1]
-		for {
-			used := c.used.Load()
-			if int(used)+len(s) > len(c.data) {
-				break
+		c = a.chunks[n-1]
+	} else {
+		c = &spanChunk{data: make([]int32, size)}
+		a.add(c, tok)
+	}
+	for {
+		if off, ok := c.claim(len(s)); ok {
+			copy(c.data[off:], s)
+			u.chunk, u.off = uint32(len(a.chunks)-1), uint32(off)
+			return
+		}
+		next := c.next.Load()
+		if next == nil {
+			n := &spanChunk{data: make([]int32, size)}
+			if !c.next.CompareAndSwap(nil, n) {
+				n = c.next.Load()
 			}
-			if c.used.CompareAndSwap(used, used+int64(len(s))) {
-				copy(c.data[used:], s)
-				u.chunk, u.off = uint32(n-1), uint32(used)
-				return
-			}
+			next = n
+		}
+		c = next
+		a.add(c, tok)
+	}
+}
+
+// claim reserves n entries at the end of c, if they fit, and returns where.
+func (c *spanChunk) claim(n int) (int, bool) {
+	for {
+		used := c.used.Load()
+		if int(used)+n > len(c.data) {
+			return 0, false
+		}
+		if c.used.CompareAndSwap(used, used+int64(n)) {
+			return int(used), true
 		}
 	}
-	c := &spanChunk{data: make([]int32, max(minSpanChunk, len(s)))}
-	c.used.Store(int64(len(s)))
-	copy(c.data, s)
+}
+
+// add appends c to a's chunks as a builder holding tok.
+func (a *arena) add(c *spanChunk, tok *token) {
 	if a.own != tok {
 		a.chunks = append(make([]*spanChunk, 0, len(a.chunks)+1), a.chunks...)
 		a.own = tok
 	}
 	a.chunks = append(a.chunks, c)
-	u.chunk = uint32(len(a.chunks) - 1)
 }
-
 // linkMask returns the filter bits of node n: two of 64, from a
 // multiplicative hash of the node number.
 func linkMask(n int32) uint64 {

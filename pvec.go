@@ -40,24 +40,22 @@ type pleaf[T any] struct {
 // nil) is shared and must be copied before it is written.
 type token struct{ _ byte }
 
-// newPvec returns a vector of n zero elements, its leaves and mids each
-// allocated in one block, owned by tok (nil for a vector nothing shares yet).
+// newPvec returns a vector of n zero elements, owned by tok (nil for a
+// vector nothing shares yet). Each leaf and mid is an allocation of its own:
+// a leaf that a later version copies is then freed with the version that
+// held it, rather than kept alive by its neighbours in a shared block.
 func newPvec[T any](n int, tok *token) pvec[T] {
 	if n == 0 {
 		return pvec[T]{}
 	}
 	nleaves := (n + leafLen - 1) / leafLen
 	nmids := (nleaves + midLen - 1) / midLen
-	leaves := make([]pleaf[T], nleaves)
-	mids := make([]pmid[T], nmids)
 	v := pvec[T]{root: make([]*pmid[T], nmids), own: tok, n: n}
-	for i := range mids {
-		mids[i].own = tok
-		v.root[i] = &mids[i]
+	for i := range v.root {
+		v.root[i] = &pmid[T]{own: tok}
 	}
-	for i := range leaves {
-		leaves[i].own = tok
-		mids[i/midLen].leaves[i%midLen] = &leaves[i]
+	for i := range nleaves {
+		v.root[i/midLen].leaves[i%midLen] = &pleaf[T]{own: tok}
 	}
 	return v
 }

@@ -196,8 +196,46 @@ func (d *Directory) With(changes ...Change) (*Directory, error) {
 	if probs := applyChanges(b, changes); len(probs) > 0 {
 		return d, &ChangeError{Problems: probs}
 	}
+	b.compact()
 	nd := b.Directory
 	return &nd, nil
+}
+
+// compact rewrites the link arena when the spans that changes replaced take
+// more room than the live ones: every live span is copied into one new
+// chunk, and every urec pointed at its copy. It costs time and memory in
+// proportion to the directory, not the batch, but runs only after changes
+// have replaced as many link entries as the directory holds, so that its
+// cost spread over them is a few entries a change, and the memory a
+// directory keeps stays within about twice what NewDirectory would keep for
+// its links.
+func (b *builder) compact() {
+	total, live := 0, 2*b.nlinks
+	for _, c := range b.spans.chunks {
+		total += len(c.data)
+	}
+	if total <= 2*live+4*minSpanChunk {
+		return
+	}
+	c := &spanChunk{data: make([]int32, live)}
+	c.used.Store(int64(live))
+	off := 0
+	for n := range b.recs.n {
+		r := b.recs.at(n)
+		if r.deg == 0 {
+			continue
+		}
+		copy(c.data[off:], b.spans.get(r))
+		w := b.recs.ptr(n, b.tok)
+		w.chunk, w.off = 0, uint32(off)
+		off += int(w.deg)
+	}
+	b.spans = arena{chunks: []*spanChunk{c}, own: b.tok}
+	for p := range b.index.slots.n {
+		if s := b.index.slots.at(p); s.tag != 0 && s.r.deg > 0 {
+			b.index.slots.ptr(p, b.tok).r = *b.recs.at(int(s.r.idx))
+		}
+	}
 }
 
 // builder is a directory being changed by one batch: a copy of the
@@ -293,7 +331,7 @@ func (b *builder) putUser(u User, isNew bool) {
 func (b *builder) removeUser(id UserID) {
 	r := *b.find(id)
 	for _, j := range b.spans.get(&r) {
-		b.update(b.users.at(int(j)).ID, func(o *urec) { b.spans.put(o, b.without(b.spans.get(o), r.idx), b.tok) })
+		b.update(b.users.at(int(j)).ID, func(o *urec) { b.spans.put(o, b.without(b.spans.get(o), r.idx), 2*b.nlinks, b.tok) })
 	}
 	b.nlinks -= int(r.deg)
 	p, _ := b.probe(id)
@@ -305,16 +343,16 @@ func (b *builder) removeUser(id UserID) {
 
 func (b *builder) link(x, y UserID) {
 	nx, ny := b.find(x).idx, b.find(y).idx
-	b.update(x, func(r *urec) { b.spans.put(r, b.with(b.spans.get(r), ny), b.tok) })
-	b.update(y, func(r *urec) { b.spans.put(r, b.with(b.spans.get(r), nx), b.tok) })
+	b.update(x, func(r *urec) { b.spans.put(r, b.with(b.spans.get(r), ny), 2*b.nlinks, b.tok) })
+	b.update(y, func(r *urec) { b.spans.put(r, b.with(b.spans.get(r), nx), 2*b.nlinks, b.tok) })
 
 	b.nlinks++
 }
 
 func (b *builder) unlink(x, y UserID) {
 	nx, ny := b.find(x).idx, b.find(y).idx
-	b.update(x, func(r *urec) { b.spans.put(r, b.without(b.spans.get(r), ny), b.tok) })
-	b.update(y, func(r *urec) { b.spans.put(r, b.without(b.spans.get(r), nx), b.tok) })
+	b.update(x, func(r *urec) { b.spans.put(r, b.without(b.spans.get(r), ny), 2*b.nlinks, b.tok) })
+	b.update(y, func(r *urec) { b.spans.put(r, b.without(b.spans.get(r), nx), 2*b.nlinks, b.tok) })
 	b.nlinks--
 }
 

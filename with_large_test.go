@@ -57,7 +57,8 @@ func TestWithLarge(t *testing.T) {
 			return extlink.AddLink(a, b)
 		}
 	}
-	done, refused := 0, 0
+	done, refused, compactions := 0, 0, 0
+	arena, _ := extlink.ArenaStats(d)
 	for done < changes {
 		batch := make([]extlink.Change, 1+rng.IntN(3))
 		for i := range batch {
@@ -72,6 +73,15 @@ func TestWithLarge(t *testing.T) {
 			continue
 		}
 		done += len(batch)
+		if total, live := extlink.ArenaStats(next); total < arena {
+			compactions++
+			if total != live {
+				t.Fatalf("compacted arena of %d entries for %d live", total, live)
+			}
+			arena = total
+		} else {
+			arena = total
+		}
 		if done/500 != (done-len(batch))/500 {
 			want, err := extlink.RefWith(d, batch...)
 			if err != nil {
@@ -80,6 +90,9 @@ func TestWithLarge(t *testing.T) {
 			sameLarge(t, next, want, rng)
 		}
 		d = next
+	}
+	if compactions == 0 {
+		t.Error("the link arena was never compacted")
 	}
 	if refused == 0 || refused > changes {
 		t.Errorf("%d batches refused of about %d: the mix is off", refused, changes/2)

@@ -97,3 +97,12 @@ func RefWith(d *Directory, changes ...Change) (*Directory, error) {
 	}
 	return NewDirectory(s.input())
 }
+
+// ArenaStats returns the entries d's link arena holds and the ones its
+// links use.
+func ArenaStats(d *Directory) (total, live int) {
+	for _, c := range d.spans.chunks {
+		total += len(c.data)
+	}
+	return total, 2 * d.nlinks
+}

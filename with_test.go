@@ -123,6 +123,15 @@ func sameDirectory(t interface {
 	}
 }
 
+// ids returns the IDs of d's users.
+func ids(d *extlink.Directory) []extlink.UserID {
+	var out []extlink.UserID
+	for u := range d.Users() {
+		out = append(out, u.ID)
+	}
+	return out
+}
+
 // R28: on random worlds and random sequences of batches, valid and not,
 // With answers as NewDirectory on the changed input, refuses exactly the
 // batches the plain oracle refuses with the same problems, changes nothing
@@ -159,6 +168,27 @@ func TestWithMatchesNewDirectory(t *testing.T) {
 				continue
 			}
 			sameDirectory(t, got, want)
+			// What-if and Reconcile read a changed directory as a built one.
+			q := extlink.WhatIfQuery{Users: ids(want), Tenant: w.Tenants[0].ID, MaxSteps: 6}
+			for _, u := range w.Users {
+				others := slices.DeleteFunc(ids(cur.want), func(id extlink.UserID) bool { return id == u.ID })
+				for k := len(others); k >= 0; k-- { // the largest group u may create
+					if g, err := extlink.NewGroup(cur.want, u.ID, others[:k]...); err == nil {
+						q.Groups = append(q.Groups, g)
+						break
+					}
+				}
+			}
+			gr, gerr := extlink.WhatIf(cur.got, got, q)
+			wr, werr := extlink.WhatIf(cur.want, want, q)
+			if fmt.Sprint(gr, gerr) != fmt.Sprint(wr, werr) {
+				t.Fatalf("WhatIf differs:\n%v %v\n%v %v", gr, gerr, wr, werr)
+			}
+			for _, g := range q.Groups {
+				if !extlink.Reconcile(got, g).Equal(extlink.Reconcile(want, g)) {
+					t.Fatalf("Reconcile of %v differs", g)
+				}
+			}
 			versions = append(versions, version{got, want})
 			// An earlier version still answers as it did.
 			old := rapid.SampledFrom(versions).Draw(t, "old")
