@@ -98,6 +98,7 @@ func (a *arena) add(c *spanChunk, tok *token) {
 	}
 	a.chunks = append(a.chunks, c)
 }
+
 // linkMask returns the filter bits of node n: two of 64, from a
 // multiplicative hash of the node number.
 func linkMask(n int32) uint64 {
