@@ -90,12 +90,13 @@ func (m PolicyMix) withDefaults() PolicyMix {
 
 // roll is a fair number in [0, 128): seven fair bits. rapid's integer
 // generators favour small values and edge cases, which would skew a share;
-// a bit is fair, and shrinks towards 0.
-var roll = rapid.Custom(func(t *rapid.T) int {
+// a bit is fair, and shrinks towards 0. It draws the bits as one slice, so
+// that a failing case's log shows one number, not seven bits.
+var roll = rapid.Map(rapid.SliceOfN(rapid.Bool(), 7, 7), func(bits []bool) int {
 	n := 0
-	for range 7 {
+	for _, b := range bits {
 		n <<= 1
-		if rapid.Bool().Draw(t, "bit") {
+		if b {
 			n |= 1
 		}
 	}

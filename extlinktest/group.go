@@ -53,12 +53,7 @@ func ApplyStep(d extlink.Store, g extlink.Group, s extlink.Step) (extlink.Group,
 func Groups(d *extlink.Directory, c Config) *rapid.Generator[extlink.Group] {
 	c = c.withDefaults()
 	ids := idsOf(d)
-	var creators []extlink.UserID
-	for _, id := range ids {
-		if _, err := extlink.NewGroup(d, id); err == nil {
-			creators = append(creators, id)
-		}
-	}
+	creators := creatorsOf(d, ids)
 	return rapid.Custom(func(t *rapid.T) extlink.Group {
 		if len(creators) == 0 {
 			t.Skip("extlinktest: nobody in the directory may create a group")
@@ -214,3 +209,19 @@ func candidates(d *extlink.Directory, g extlink.Group, ids []extlink.UserID) (ok
 	}
 	return ok, refused
 }
+
+// creatorsOf returns the users of d, among ids, who may create a group
+// (R12).
+func creatorsOf(d *extlink.Directory, ids []extlink.UserID) []extlink.UserID {
+	var out []extlink.UserID
+	for _, id := range ids {
+		if _, err := extlink.NewGroup(d, id); err == nil {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// anyCreator reports whether anyone in d may create a group, so that
+// [Groups] draws without skipping.
+func anyCreator(d *extlink.Directory) bool { return len(creatorsOf(d, idsOf(d))) > 0 }

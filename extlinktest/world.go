@@ -262,3 +262,27 @@ func Contacts(d *extlink.Directory) *rapid.Generator[extlink.Contact] {
 		return c
 	})
 }
+
+// GoString returns w as a Go composite literal, one record a line, so that
+// a failing case's input (rapid logs each draw with %#v) can be pasted into
+// a regression test.
+func (w World) GoString() string {
+	var b strings.Builder
+	b.WriteString("extlinktest.World{\n\tTenants: []extlink.Tenant{\n")
+	for _, t := range w.Tenants {
+		fmt.Fprintf(&b, "\t\t%s,\n", strings.TrimPrefix(fmt.Sprintf("%#v", t), "extlink.Tenant"))
+	}
+	b.WriteString("\t},\n\tUsers: []extlink.User{\n")
+	for _, u := range w.Users {
+		fmt.Fprintf(&b, "\t\t%s,\n", strings.TrimPrefix(fmt.Sprintf("%#v", u), "extlink.User"))
+	}
+	b.WriteString("\t},\n\tLinks: []extlink.Link{")
+	for i, l := range w.Links {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "{A: %q, B: %q}", l.A, l.B)
+	}
+	b.WriteString("},\n}")
+	return b.String()
+}
