@@ -47,7 +47,7 @@ func drawBatch(t *rapid.T, d *extlink.Directory, c Config, invalid bool) []extli
 	cur := d
 	for i := range n {
 		if i == bad {
-			batch = append(batch, drawInvalidChange(t, cur, c))
+			batch = append(batch, drawInvalidChange(t, cur))
 			continue
 		}
 		ch := drawValidChange(t, cur, c)
@@ -212,7 +212,7 @@ func drawValidChange(t *rapid.T, d *extlink.Directory, c Config) extlink.Change 
 
 // drawInvalidChange draws one change that d.With refuses, whatever else is
 // in the batch around it.
-func drawInvalidChange(t *rapid.T, d *extlink.Directory, c Config) extlink.Change {
+func drawInvalidChange(t *rapid.T, d *extlink.Directory) extlink.Change {
 	s := stateOf(d)
 	someUser := func() extlink.User {
 		if len(s.Users) == 0 {
