@@ -19,9 +19,10 @@ type Config struct {
 	LINEShare      float64 // the share of LINE users (R6) among users (default 0.15)
 	AdminShare     float64 // the share of admins among LINE WORKS users (default 0.2)
 	ConnectedShare float64 // the share of LINE WORKS users on their tenant's connected list (R2) (default 0.7)
-	LinkDensity    float64 // the chance that two users who may be linked (R5, R6) are (default 0.4)
+	LinkDensity    float64 // the chance that two users who may be linked (R5, R6) are (default 0.5)
 	Policies       PolicyMix
 
+	External   float64 // the share of external groups (R11) among those Groups draws, where d has any (default 0.5)
 	GroupSteps int     // the most operations a generated group goes through after its creation (default 6)
 	Refused    float64 // the share of refused steps among those Steps draws (default 0.2)
 	BatchLen   int     // the most changes in a batch from Changes (default 4); a batch has at least one
@@ -29,8 +30,8 @@ type Config struct {
 }
 
 // PolicyMix weighs the kinds of tenant policy that [Policies] and [Worlds]
-// draw. The zero PolicyMix is the default mix, {Open: 2, Closed: 1, Listed:
-// 1, Any: 4}; a negative weight means none of that kind.
+// draw. The zero PolicyMix is the default mix, {Open: 3, Closed: 1, Listed:
+// 2, Any: 4}; a negative weight means none of that kind.
 type PolicyMix struct {
 	Open   int // outside talk with LINE WORKS and LINE users for all members, calls on, members create and leave groups
 	Closed int // the zero Policy: the vendor's defaults, closed to outsiders
@@ -61,7 +62,8 @@ func (c Config) withDefaults() Config {
 	def(&c.LINEShare, 0.15)
 	def(&c.AdminShare, 0.2)
 	def(&c.ConnectedShare, 0.7)
-	def(&c.LinkDensity, 0.4)
+	def(&c.LinkDensity, 0.5)
+	def(&c.External, 0.5)
 	def(&c.Refused, 0.2)
 	def(&c.Invalid, 0.25)
 	switch {
@@ -79,7 +81,7 @@ func (c Config) withDefaults() Config {
 
 func (m PolicyMix) withDefaults() PolicyMix {
 	if m == (PolicyMix{}) {
-		return PolicyMix{Open: 2, Closed: 1, Listed: 1, Any: 4}
+		return PolicyMix{Open: 3, Closed: 1, Listed: 2, Any: 4}
 	}
 	m.Open, m.Closed, m.Listed, m.Any = max(m.Open, 0), max(m.Closed, 0), max(m.Listed, 0), max(m.Any, 0)
 	if m == (PolicyMix{}) {
@@ -113,6 +115,19 @@ func chance(t *rapid.T, label string, p float64) bool {
 		return true
 	}
 	return float64(roll.Draw(t, label)) >= 128*(1-p)
+}
+
+// between draws a number in [lo, hi], about evenly; a failing case shrinks
+// towards lo.
+func between(t *rapid.T, label string, lo, hi int) int {
+	if hi <= lo {
+		return lo
+	}
+	n := hi - lo + 1
+	if n > 128 {
+		return rapid.IntRange(lo, hi).Draw(t, label)
+	}
+	return lo + roll.Draw(t, label)*n/128
 }
 
 // pick draws an index in [0, len(weights)) with probability proportional to

@@ -2,6 +2,7 @@ package extlinktest
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/extlink/extlink"
 	"pgregory.net/rapid"
@@ -41,7 +42,8 @@ func ApplyStep(d extlink.Store, g extlink.Group, s extlink.Step) (extlink.Group,
 // operations, so that every group it draws is one the rules allow: a
 // creator who may create groups makes one with people they may talk with
 // ([extlink.NewGroup]), or now and then makes a room, invites people and
-// turns it into a group ([extlink.Room.Convert]); then the group goes
+// turns it into a group ([extlink.Room.Convert]). About c.External of the
+// groups are external (R11), if anyone in d may create one; then the group goes
 // through up to c.GroupSteps operations that succeed, drawn as [Steps] draws
 // them (inviting, appointing, resigning, transferring, leaving, removing),
 // which may leave it with one member or, now and then, dissolved (D4).
@@ -54,14 +56,34 @@ func Groups(d *extlink.Directory, c Config) *rapid.Generator[extlink.Group] {
 	c = c.withDefaults()
 	ids := idsOf(d)
 	creators := creatorsOf(d, ids)
+	// partners[by] are the people by may create an external group with.
+	partners := map[extlink.UserID][]extlink.UserID{}
+	var external []extlink.UserID // the creators with partners
+	for _, by := range creators {
+		for _, id := range ids {
+			if g, err := extlink.NewGroup(d, by, id); id != by && err == nil && g.External() {
+				partners[by] = append(partners[by], id)
+			}
+		}
+		if len(partners[by]) > 0 {
+			external = append(external, by)
+		}
+	}
 	return rapid.Custom(func(t *rapid.T) extlink.Group {
 		if len(creators) == 0 {
 			t.Skip("extlinktest: nobody in the directory may create a group")
 		}
-		by := rapid.SampledFrom(creators).Draw(t, "creator")
-		g, ok := drawConverted(t, d, by, ids)
+		var by extlink.UserID
+		var with []extlink.UserID
+		if len(external) > 0 && chance(t, "external", c.External) {
+			by = rapid.SampledFrom(external).Draw(t, "creator")
+			with = []extlink.UserID{rapid.SampledFrom(partners[by]).Draw(t, "outsider")}
+		} else {
+			by = rapid.SampledFrom(creators).Draw(t, "creator")
+		}
+		g, ok := drawConverted(t, d, by, with, ids)
 		if !ok {
-			g = drawCreated(t, d, by, ids)
+			g = drawCreated(t, d, by, with, ids)
 		}
 		n := rapid.IntRange(0, c.GroupSteps).Draw(t, "operations")
 		for range n {
@@ -74,7 +96,7 @@ func Groups(d *extlink.Directory, c Config) *rapid.Generator[extlink.Group] {
 			if err != nil {
 				t.Fatalf("extlinktest: a step that succeeded on a copy failed: %v (%v on %v)", err, s, g)
 			}
-			if next.Dissolved() && !chance(t, "dissolve", 0.2) {
+			if next.Dissolved() && !chance(t, "dissolve", 0.1) {
 				continue // keep most groups alive: a dissolved one refuses everything
 			}
 			g = next
@@ -83,12 +105,12 @@ func Groups(d *extlink.Directory, c Config) *rapid.Generator[extlink.Group] {
 	})
 }
 
-// drawCreated creates a group of by with people by may talk with, each
-// added while the group can still be created.
-func drawCreated(t *rapid.T, d *extlink.Directory, by extlink.UserID, ids []extlink.UserID) extlink.Group {
-	var with []extlink.UserID
+// drawCreated creates a group of by with the people in with and others by
+// may talk with, each added while the group can still be created.
+func drawCreated(t *rapid.T, d *extlink.Directory, by extlink.UserID, with, ids []extlink.UserID) extlink.Group {
+	with = slices.Clone(with)
 	for _, id := range ids {
-		if id == by || !extlink.CanTalk(d, by, id).Allowed || !chance(t, "with", 0.5) {
+		if id == by || slices.Contains(with, id) || !extlink.CanTalk(d, by, id).Allowed || !chance(t, "with", 0.5) {
 			continue
 		}
 		if _, err := extlink.NewGroup(d, by, append(with, id)...); err == nil {
@@ -102,17 +124,20 @@ func drawCreated(t *rapid.T, d *extlink.Directory, by extlink.UserID, ids []extl
 	return g
 }
 
-// drawConverted now and then creates a room of by with someone, has its
+// drawConverted now and then creates a room of by with someone (the first
+// of with, if any), has its
 // members invite others, and has a member turn it into a group. It reports
 // false when it did not try, or no member could convert the room.
-func drawConverted(t *rapid.T, d *extlink.Directory, by extlink.UserID, ids []extlink.UserID) (extlink.Group, bool) {
+func drawConverted(t *rapid.T, d *extlink.Directory, by extlink.UserID, with, ids []extlink.UserID) (extlink.Group, bool) {
 	if !chance(t, "via a room", 0.25) {
 		return extlink.Group{}, false
 	}
-	var talk []extlink.UserID
-	for _, id := range ids {
-		if id != by && extlink.CanTalk(d, by, id).Allowed {
-			talk = append(talk, id)
+	talk := with
+	if len(talk) == 0 {
+		for _, id := range ids {
+			if id != by && extlink.CanTalk(d, by, id).Allowed {
+				talk = append(talk, id)
+			}
 		}
 	}
 	if len(talk) == 0 {
