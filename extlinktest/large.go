@@ -13,9 +13,9 @@ import (
 // the optional fields take the defaults noted.
 type LargeConfig struct {
 	Users        int     // number of users
-	LinksPerUser float64 // links per user (default 5): the directory has about Users*LinksPerUser links
+	LinksPerUser float64 // links per user (default 5; negative: none): the directory has about Users*LinksPerUser links
 	BigTenant    int     // members of one extra-large tenant "t0000000" (default 0: none), run like an enterprise: see Large
-	LINEShare    float64 // share of LINE users (default 0.05)
+	LINEShare    float64 // share of LINE users (default 0.05; negative: none)
 	Seed         uint64
 }
 
@@ -48,6 +48,12 @@ func Large(c LargeConfig) *LargeWorld {
 	if c.LINEShare == 0 {
 		c.LINEShare = 0.05
 	}
+	// Out-of-range knobs are clamped (not reached by any valid config, so
+	// the worlds of a seed are unchanged).
+	c.Users = max(c.Users, 0)
+	c.LinksPerUser = max(c.LinksPerUser, 0)
+	c.LINEShare = min(max(c.LINEShare, 0), 1)
+	c.BigTenant = max(c.BigTenant, 0)
 	rng := rand.New(rand.NewPCG(c.Seed, 0x6578746c696e6b))
 	w := &LargeWorld{tindex: map[extlink.TenantID]int{}}
 
@@ -163,12 +169,16 @@ type Pair struct {
 // Pairs returns n queries, a fixed pseudo-random mix for the seed: a quarter
 // each of colleagues, linked pairs whose tenants allow them, unlinked
 // outsiders, and linked pairs a tenant's policy refuses. Kinds the world
-// cannot supply are replaced by unlinked pairs.
+// cannot supply are replaced by unlinked pairs; a world too small to supply
+// n (one tenant, say) gives fewer.
 func (w *LargeWorld) Pairs(n int, seed uint64) []Pair {
 	rng := rand.New(rand.NewPCG(seed, 0x7061697273))
 	allowed, refused := w.splitLinks()
-	out := make([]Pair, 0, n)
-	for i := 0; len(out) < n; i++ {
+	out := make([]Pair, 0, max(n, 0))
+	if len(w.Users) == 0 || len(w.members) == 0 {
+		return out
+	}
+	for i := 0; len(out) < n && i < 1000*n+100_000; i++ {
 		switch i % 4 {
 		case 0:
 			t := w.members[rng.IntN(len(w.members))]

@@ -77,3 +77,33 @@ func TestLargeDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// Large does not panic on out-of-range knobs.
+func TestLargeOutOfRange(t *testing.T) {
+	for _, c := range []extlinktest.LargeConfig{
+		{Users: -1},
+		{Users: 100, LinksPerUser: -3},
+		{Users: 100, LINEShare: -1},
+		{Users: 100, LINEShare: 2},
+		{Users: 100, BigTenant: -5},
+		{Users: 100, BigTenant: 500},
+	} {
+		w := extlinktest.Large(c)
+		if _, err := w.Directory(); err != nil {
+			t.Errorf("%+v: %v", c, err)
+		}
+		if len(w.Users) != max(c.Users, 0) {
+			t.Errorf("%+v: %d users", c, len(w.Users))
+		}
+	}
+}
+
+// Pairs returns what a small world can supply, and stops.
+func TestLargePairsSmallWorld(t *testing.T) {
+	for _, c := range []extlinktest.LargeConfig{{Users: 0}, {Users: 1}, {Users: 2, LINEShare: -1}, {Users: 3, LINEShare: 1}} {
+		w := extlinktest.Large(c)
+		if ps := w.Pairs(8, 1); len(ps) > 8 {
+			t.Errorf("%+v: %d pairs", c, len(ps))
+		}
+	}
+}

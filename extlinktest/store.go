@@ -368,12 +368,12 @@ func (c *checker) reenter() string {
 }
 
 // battery is a set of questions asked of a store, with the answers as text
-// for comparing.
+// for comparing: every field of a Decision, plans, errors and exposures.
 func battery(s extlink.Store, ids []extlink.UserID, tenant extlink.TenantID) []string {
 	var out []string
 	for _, a := range ids {
 		for _, b := range ids {
-			out = append(out, extlink.CanTalk(s, a, b).String(), extlink.CanCall(s, a, b).String())
+			out = append(out, fmt.Sprintf("%+v", extlink.CanTalk(s, a, b)), fmt.Sprintf("%+v", extlink.CanCall(s, a, b)))
 		}
 	}
 	for i := 1; i < len(ids) && i < 4; i++ {
