@@ -117,3 +117,21 @@ func TestChangesMix(t *testing.T) {
 		t.Errorf("%d valid and %d invalid batches: want both, most valid", valid, invalid)
 	}
 }
+
+// After any valid batch of directory changes, Reconcile brings a generated
+// group back within the invariants, keeping its flag and home (R11, R20).
+func TestReconcileRestoresInvariants(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		var c extlinktest.Config
+		d := extlinktest.Directories(c).Draw(t, "directory")
+		g := extlinktest.Groups(d, c).Draw(t, "group")
+		batch := extlinktest.ValidChanges(d, c).Draw(t, "changes")
+		d2, err := d.With(batch...)
+		if err != nil {
+			t.Fatalf("ValidChanges drew %v, refused: %v", batch, err)
+		}
+		if err := extlinktest.CheckTransition(d2, g, extlink.Reconcile(d2, g)); err != nil {
+			t.Fatalf("%v after %v: %v\ninput:\n%s", g, batch, err, extlinktest.WorldOf(d))
+		}
+	})
+}
