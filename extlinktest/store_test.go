@@ -207,6 +207,31 @@ func TestStoreFailsOnBrokenStores(t *testing.T) {
 			want:    "User answers only for users of the input",
 		},
 		{
+			name: "a lookup folding case, as a database collation may",
+			store: broken{user: func(d *extlink.Directory, id extlink.UserID) (extlink.User, bool) {
+				for u := range d.Users() {
+					if strings.EqualFold(string(u.ID), string(id)) {
+						return u, true
+					}
+				}
+				return extlink.User{}, false
+			}},
+			promise: "Lookups",
+			want:    "User",
+		},
+		{
+			name: "Members sorted ignoring case, as a database collation may",
+			store: broken{members: func(d *extlink.Directory, t extlink.TenantID) iter.Seq[extlink.UserID] {
+				ids := collectAll(d.Members(t))
+				slices.SortStableFunc(ids, func(a, b extlink.UserID) int {
+					return strings.Compare(strings.ToLower(string(a)), strings.ToLower(string(b)))
+				})
+				return slices.Values(ids)
+			}},
+			promise: "Members",
+			want:    "Members(%q) yields users in increasing ID order",
+		},
+		{
 			name: "Links going on after the loop broke",
 			store: broken{links: func(d *extlink.Directory, u extlink.UserID) iter.Seq[extlink.UserID] {
 				return func(yield func(extlink.UserID) bool) {
