@@ -139,11 +139,13 @@ func (e *GroupError) Error() string {
 // Unwrap returns the broken invariants.
 func (e *GroupError) Unwrap() error { return e.Err }
 
-// CheckTransition checks that after is a state that before may move to in
-// one operation or [extlink.Reconcile] in directory d, and that after keeps
-// every invariant of [CheckGroup]: the external flag and the home tenant
-// are as at creation (R11), and a dissolved group stays dissolved (D4). It
-// returns an error listing every one broken, or nil.
+// CheckTransition checks what must hold when a group moves from before to
+// after, by one operation or by [extlink.Reconcile], in directory d: the
+// external flag and the home tenant stay as at creation (R11), a dissolved
+// group stays dissolved (D4), and after keeps every invariant of
+// [CheckGroup]. It returns an error listing every one broken, or nil. It
+// does not check that the operation was allowed: compare with what the
+// operation itself answers.
 func CheckTransition(d extlink.Store, before, after extlink.Group) error {
 	s := after.State()
 	var errs []error

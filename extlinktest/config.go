@@ -13,7 +13,7 @@ import (
 // rapid shrinks a failing case towards fewer LINE users, admins, links and
 // steps.
 type Config struct {
-	Tenants int // the most tenants in a world (default 3); a world has at least one
+	Tenants int // the most tenants in a world (default 3); a world has at least two, now and then one
 	Users   int // the most users in a world (default 8); a world has at least two
 
 	LINEShare      float64 // the share of LINE users (R6) among users (default 0.15)

@@ -49,8 +49,8 @@ func ApplyStep(d extlink.Store, g extlink.Group, s extlink.Step) (extlink.Group,
 // which may leave it with one member or, now and then, dissolved (D4).
 //
 // It skips the test case (rapid's t.Skip) when nobody in d may create a
-// group: no admin and no tenant that lets members create groups. Worlds
-// with the default Config rarely are such. It costs a few operations per
+// group: no admin and no tenant that lets members create groups; about one
+// default world in ten is such, which rapid tolerates. It costs a few operations per
 // user of d for each group drawn: it is meant for small directories.
 func Groups(d *extlink.Directory, c Config) *rapid.Generator[extlink.Group] {
 	c = c.withDefaults()

@@ -30,8 +30,8 @@ type LargeWorld struct {
 
 // Large generates a large, realistic world for benchmarks and load tests,
 // deterministic for c.Seed: the same configuration gives the same world,
-// record for record, on every platform and run (the library's
-// BENCHMARKS.md figures are measured on Large worlds). Tenant sizes follow a power law between 2 and 2,000
+// record for record, on every run (the library's BENCHMARKS.md figures are
+// measured on Large worlds). Tenant sizes follow a power law between 2 and 2,000
 // members (plus BigTenant); a tenant's policy is drawn from a realistic mix:
 // most allow outside talk to all members or to a connected list, some allow
 // none; about 2% of users are admins. The big tenant is run the way large
