@@ -50,8 +50,9 @@ func ApplyStep(d extlink.Store, g extlink.Group, s extlink.Step) (extlink.Group,
 //
 // It skips the test case (rapid's t.Skip) when nobody in d may create a
 // group: no admin and no tenant that lets members create groups; about one
-// default world in ten is such, which rapid tolerates. It costs a few operations per
-// user of d for each group drawn: it is meant for small directories.
+// default world in ten is such, which rapid tolerates. It costs a few
+// operations per user of d for each group drawn: it is meant for small
+// directories.
 func Groups(d *extlink.Directory, c Config) *rapid.Generator[extlink.Group] {
 	c = c.withDefaults()
 	ids := idsOf(d)
