@@ -8,17 +8,17 @@ import (
 	"testing"
 
 	"github.com/extlink/extlink"
-	"github.com/extlink/extlink/internal/gen"
+	"github.com/extlink/extlink/extlinktest"
 )
 
 // bigWorld is the 1,000,000-user generated directory, built once per
 // process; 20,000 users under -short, for smoke runs.
-var bigWorld = sync.OnceValues(func() (*gen.World, *extlink.Directory) {
+var bigWorld = sync.OnceValues(func() (*extlinktest.LargeWorld, *extlink.Directory) {
 	n, big := 1_000_000, 10_000
 	if testing.Short() {
 		n, big = 20_000, 2_000
 	}
-	w := gen.New(gen.Config{Users: n, BigTenant: big, Seed: 1})
+	w := extlinktest.Large(extlinktest.LargeConfig{Users: n, BigTenant: big, Seed: 1})
 	d, err := extlink.NewDirectory(w.Tenants, w.Users, w.Links)
 	if err != nil {
 		panic(err)
@@ -31,7 +31,7 @@ var bigWorld = sync.OnceValues(func() (*gen.World, *extlink.Directory) {
 // takes me among x's colleagues and target y (one intermediary, 4 steps);
 // "colleagues" takes target among y's colleagues too (two, 7 steps); "link"
 // takes me among x's other links and target among y's colleagues (two, 7).
-func planPairs(w *gen.World, d *extlink.Directory, shape string, steps, n int) [][2]extlink.UserID {
+func planPairs(w *extlinktest.LargeWorld, d *extlink.Directory, shape string, steps, n int) [][2]extlink.UserID {
 	rng := rand.New(rand.NewPCG(uint64(steps), uint64(len(shape))))
 	var out [][2]extlink.UserID
 	for tries := 0; len(out) < n && tries < 200_000; tries++ {

@@ -13,7 +13,7 @@ import (
 	"github.com/cedar-policy/cedar-go"
 
 	"github.com/extlink/extlink"
-	"github.com/extlink/extlink/internal/gen"
+	"github.com/extlink/extlink/extlinktest"
 )
 
 // The directory sizes of BenchmarkTalk and BenchmarkNewDirectory.
@@ -32,21 +32,21 @@ func smoke() bool { return os.Getenv("EXTLINK_BENCH_SMOKE") == "1" || testing.Sh
 
 var worlds struct {
 	sync.Mutex
-	m map[int]*gen.World
+	m map[int]*extlinktest.LargeWorld
 }
 
 // genWorld returns the generated world of n users, about five links each,
 // building it once per process.
-func genWorld(n int) *gen.World {
+func genWorld(n int) *extlinktest.LargeWorld {
 	worlds.Lock()
 	defer worlds.Unlock()
 	if w, ok := worlds.m[n]; ok {
 		return w
 	}
 	if worlds.m == nil {
-		worlds.m = map[int]*gen.World{}
+		worlds.m = map[int]*extlinktest.LargeWorld{}
 	}
-	w := gen.New(gen.Config{Users: n, Seed: 1})
+	w := extlinktest.Large(extlinktest.LargeConfig{Users: n, Seed: 1})
 	worlds.m[n] = w
 	return w
 }
@@ -56,7 +56,7 @@ func genWorld(n int) *gen.World {
 // rather than a random visit to the generator's storage.
 type query struct{ from, to extlink.UserID }
 
-func queries(b *testing.B, w *gen.World) []query {
+func queries(b *testing.B, w *extlinktest.LargeWorld) []query {
 	n := *numQueries
 	if n <= 0 || n&(n-1) != 0 {
 		b.Fatalf("-talk.queries=%d: want a power of two", n)
@@ -73,7 +73,7 @@ func queries(b *testing.B, w *gen.World) []query {
 // thousand to a million users with three engines: extlink.CanTalk, the
 // same rules in Cedar (cedar-go, entities built before timing) and the
 // hand-written floor. Each cycles through the same fixed pseudo-random mix
-// of colleague, linked, unlinked and policy-refused pairs (gen's Pairs).
+// of colleague, linked, unlinked and policy-refused pairs (extlinktest.LargeWorld.Pairs).
 // Each size's world is generated once per process, and each engine's
 // directory built once per run, outside the timing.
 func BenchmarkTalk(b *testing.B) {

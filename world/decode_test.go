@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/extlink/extlink"
-	"github.com/extlink/extlink/internal/gen"
+	"github.com/extlink/extlink/extlinktest"
 	"github.com/extlink/extlink/world"
 	"github.com/google/go-cmp/cmp"
 )
@@ -341,7 +341,7 @@ func TestUnmarshalJSON(t *testing.T) {
 }
 
 func BenchmarkDecode(b *testing.B) {
-	g := gen.New(gen.Config{Users: 10000, Seed: 1})
+	g := extlinktest.Large(extlinktest.LargeConfig{Users: 10000, Seed: 1})
 	w := &world.World{Directory: extlink.MustNewDirectory(g.Tenants, g.Users, g.Links)}
 	var buf bytes.Buffer
 	if err := world.Encode(&buf, w); err != nil {

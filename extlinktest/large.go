@@ -1,7 +1,4 @@
-// Package gen generates large, realistic directories for benchmarks and
-// tests: deterministic for a seed, with heavy-tailed tenant sizes and link
-// degrees (most users have a few links, a few have thousands).
-package gen
+package extlinktest
 
 import (
 	"math"
@@ -12,29 +9,29 @@ import (
 	"github.com/extlink/extlink"
 )
 
-// Config says what to generate. The zero values of the optional fields take
-// the defaults noted.
-type Config struct {
+// LargeConfig says what large world [Large] generates. The zero values of
+// the optional fields take the defaults noted.
+type LargeConfig struct {
 	Users        int     // number of users
-	LinksPerUser float64 // links per user (default 5): the directory has about Users*LinksPerUser links
-	BigTenant    int     // members of one extra-large tenant "t0000000" (default 0: none), run like an enterprise: see New
-	LINEShare    float64 // share of LINE users (default 0.05)
+	LinksPerUser float64 // links per user (default 5; negative: none): the directory has about Users*LinksPerUser links
+	BigTenant    int     // members of one extra-large tenant "t0000000" (default 0: none), run like an enterprise: see Large
+	LINEShare    float64 // share of LINE users (default 0.05; negative: none)
 	Seed         uint64
 }
 
-// World is a generated directory's input, plus an index for choosing
-// queries.
-type World struct {
-	Tenants []extlink.Tenant
-	Users   []extlink.User
-	Links   []extlink.Link
+// LargeWorld is a large generated directory's input, [World], plus an
+// index for choosing queries.
+type LargeWorld struct {
+	World
 
 	members [][]int32 // user indices of each tenant
 	tindex  map[extlink.TenantID]int
-	rng     *rand.Rand
 }
 
-// New generates a world. Tenant sizes follow a power law between 2 and 2,000
+// Large generates a large, realistic world for benchmarks and load tests,
+// deterministic for c.Seed: the same configuration gives the same world,
+// record for record, on every run (the library's BENCHMARKS.md figures are
+// measured on Large worlds). Tenant sizes follow a power law between 2 and 2,000
 // members (plus BigTenant); a tenant's policy is drawn from a realistic mix:
 // most allow outside talk to all members or to a connected list, some allow
 // none; about 2% of users are admins. The big tenant is run the way large
@@ -44,15 +41,21 @@ type World struct {
 // 1.7) capped at 5,000, and links are drawn by pairing link ends at random,
 // dropping pairs the directory would refuse (inside one tenant, two LINE
 // users, a user with themselves).
-func New(c Config) *World {
+func Large(c LargeConfig) *LargeWorld {
 	if c.LinksPerUser == 0 {
 		c.LinksPerUser = 5
 	}
 	if c.LINEShare == 0 {
 		c.LINEShare = 0.05
 	}
+	// Out-of-range knobs are clamped (not reached by any valid config, so
+	// the worlds of a seed are unchanged).
+	c.Users = max(c.Users, 0)
+	c.LinksPerUser = max(c.LinksPerUser, 0)
+	c.LINEShare = min(max(c.LINEShare, 0), 1)
+	c.BigTenant = max(c.BigTenant, 0)
 	rng := rand.New(rand.NewPCG(c.Seed, 0x6578746c696e6b))
-	w := &World{tindex: map[extlink.TenantID]int{}, rng: rng}
+	w := &LargeWorld{tindex: map[extlink.TenantID]int{}}
 
 	nLINE := int(float64(c.Users) * c.LINEShare)
 	nWorks := c.Users - nLINE
@@ -73,11 +76,11 @@ func New(c Config) *World {
 	for i := range sizes {
 		id := extlink.TenantID("t" + pad(i))
 		w.tindex[id] = i
-		w.Tenants = append(w.Tenants, extlink.Tenant{ID: id, Name: "tenant " + strconv.Itoa(i), Policy: policy(rng)})
+		w.Tenants = append(w.Tenants, extlink.Tenant{ID: id, Name: "tenant " + strconv.Itoa(i), Policy: largePolicy(rng)})
 	}
 	big := c.BigTenant > 0 && len(sizes) > 0 && sizes[0] == c.BigTenant
 	if big {
-		w.Tenants[0].Policy = extlink.Policy{Works: extlink.AccessListed, NoSelfLeave: true}
+		w.Tenants[0].Policy = withLeave(extlink.Policy{Works: extlink.AccessListed}, false)
 	}
 	w.Users = make([]extlink.User, 0, c.Users)
 	for t, s := range sizes {
@@ -128,6 +131,7 @@ func New(c Config) *World {
 	return w
 }
 
+// pad returns i in at least seven digits.
 func pad(i int) string {
 	s := strconv.Itoa(i)
 	if len(s) < 7 {
@@ -136,7 +140,9 @@ func pad(i int) string {
 	return s
 }
 
-func policy(rng *rand.Rand) extlink.Policy {
+// largePolicy draws a tenant's policy from a realistic mix. The draws are
+// made in a fixed order: the worlds of a seed must not change.
+func largePolicy(rng *rand.Rand) extlink.Policy {
 	access := func() extlink.Access {
 		switch r := rng.IntN(10); {
 		case r < 5:
@@ -146,16 +152,15 @@ func policy(rng *rand.Rand) extlink.Policy {
 		}
 		return extlink.AccessOff
 	}
-	return extlink.Policy{
-		Works:               access(),
-		LINE:                access(),
-		NoCalls:             rng.IntN(10) == 0,
-		MembersCreateGroups: rng.IntN(2) == 0,
-		NoSelfLeave:         rng.IntN(3) == 0,
-	}
+	var p extlink.Policy
+	p.Works = access()
+	p.LINE = access()
+	p.NoCalls = rng.IntN(10) == 0
+	p.MembersCreateGroups = rng.IntN(2) == 0
+	return withLeave(p, rng.IntN(3) != 0)
 }
 
-// Pair is one query: may A talk with (or call) B?
+// Pair is one query of a [LargeWorld]: may A talk with (or call) B?
 type Pair struct {
 	A, B extlink.UserID
 	Kind string // "colleague", "linked", "unlinked" or "policy"
@@ -164,12 +169,16 @@ type Pair struct {
 // Pairs returns n queries, a fixed pseudo-random mix for the seed: a quarter
 // each of colleagues, linked pairs whose tenants allow them, unlinked
 // outsiders, and linked pairs a tenant's policy refuses. Kinds the world
-// cannot supply are replaced by unlinked pairs.
-func (w *World) Pairs(n int, seed uint64) []Pair {
+// cannot supply are replaced by unlinked pairs; a world too small to supply
+// n (one tenant, say) gives fewer.
+func (w *LargeWorld) Pairs(n int, seed uint64) []Pair {
 	rng := rand.New(rand.NewPCG(seed, 0x7061697273))
 	allowed, refused := w.splitLinks()
-	out := make([]Pair, 0, n)
-	for i := 0; len(out) < n; i++ {
+	out := make([]Pair, 0, max(n, 0))
+	if len(w.Users) == 0 || len(w.members) == 0 {
+		return out
+	}
+	for i := 0; len(out) < n && i < 1000*n+100_000; i++ {
 		switch i % 4 {
 		case 0:
 			t := w.members[rng.IntN(len(w.members))]
@@ -201,7 +210,7 @@ func (w *World) Pairs(n int, seed uint64) []Pair {
 
 // splitLinks sorts links into those both tenants allow for talk and those a
 // policy refuses, by the plain reading of R2.
-func (w *World) splitLinks() (allowed, refused []extlink.Link) {
+func (w *LargeWorld) splitLinks() (allowed, refused []extlink.Link) {
 	uindex := make(map[extlink.UserID]int, len(w.Users))
 	for i, u := range w.Users {
 		uindex[u.ID] = i
@@ -229,7 +238,7 @@ func (w *World) splitLinks() (allowed, refused []extlink.Link) {
 }
 
 // Members returns the IDs of tenant t's users, sorted.
-func (w *World) Members(t extlink.TenantID) []extlink.UserID {
+func (w *LargeWorld) Members(t extlink.TenantID) []extlink.UserID {
 	i, ok := w.tindex[t]
 	if !ok {
 		return nil
