@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/extlink/extlink"
-	"github.com/extlink/extlink/internal/gen"
+	"github.com/extlink/extlink/extlinktest"
 )
 
 // R28 past the small cases: on a generated directory of 12,000 users with
@@ -21,7 +21,7 @@ func TestWithLarge(t *testing.T) {
 	if testing.Short() {
 		n, changes = 3_000, 1_500
 	}
-	w := gen.New(gen.Config{Users: n, Seed: 7})
+	w := extlinktest.Large(extlinktest.LargeConfig{Users: n, Seed: 7})
 	d, err := extlink.NewDirectory(w.Tenants, w.Users, w.Links)
 	if err != nil {
 		t.Fatal(err)

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/extlink/extlink"
-	"github.com/extlink/extlink/internal/gen"
+	"github.com/extlink/extlink/extlinktest"
 )
 
 // changeKinds are the changes BenchmarkWith times one at a time.
@@ -28,7 +28,7 @@ type changeModel struct {
 	fresh   int
 }
 
-func newChangeModel(w *gen.World, seed uint64) *changeModel {
+func newChangeModel(w *extlinktest.LargeWorld, seed uint64) *changeModel {
 	m := &changeModel{rng: rand.New(rand.NewPCG(seed, 0x77697468)),
 		at: make(map[extlink.UserID]int, len(w.Users)), linkAt: make(map[extlink.Link]int, len(w.Links)),
 		adj: make(map[extlink.UserID][]extlink.UserID, len(w.Users))}
@@ -153,12 +153,12 @@ func (m *changeModel) draw(kind string, follow bool) extlink.Change {
 // before timing, so that the collector's work during the timing is what a
 // service holding only its directory would see, not the cost of scanning
 // the generator's millions of link records.
-func freshWorld(n int) *gen.World {
+func freshWorld(n int) *extlinktest.LargeWorld {
 	worlds.Lock()
 	worlds.m = nil
 	worlds.Unlock()
 	runtime.GC()
-	return gen.New(gen.Config{Users: n, Seed: 1})
+	return extlinktest.Large(extlinktest.LargeConfig{Users: n, Seed: 1})
 }
 
 // BenchmarkWith times one change (R28) on generated directories of a
@@ -205,7 +205,7 @@ const streamLen = 100_000
 
 // stream draws streamLen valid changes, each following the ones before it:
 // a mix of every kind.
-func stream(w *gen.World, seed uint64, n int) []extlink.Change {
+func stream(w *extlinktest.LargeWorld, seed uint64, n int) []extlink.Change {
 	m := newChangeModel(w, seed)
 	mix := []string{"connected", "connected", "policy", "adduser", "adduser", "removeuser",
 		"addlink", "addlink", "addlink", "removelink", "removelink", "removelink"}
