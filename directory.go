@@ -412,7 +412,7 @@ func NewDirectory(tenants []Tenant, users []User, links []Link) (*Directory, err
 					ends[j] = linkEnd{}
 				}
 			}
-		}, add)
+		}, nil, add)
 		return nil, &DirectoryError{Problems: probs}
 	}
 
@@ -465,12 +465,12 @@ func NewDirectory(tenants []Tenant, users []User, links []Link) (*Directory, err
 		d.findAll(ids, found[:len(ids)])
 		for j, r := range found[:len(ids)] {
 			if r != nil {
-				ends[j] = linkEnd{idx: r.idx, kind: r.kind, tenant: d.users.at(int(r.idx)).Tenant, ok: true}
+				ends[j] = linkEnd{idx: r.idx, kind: r.kind, tidx: r.tidx, ok: true}
 			} else {
 				ends[j] = linkEnd{}
 			}
 		}
-	}, add)
+	}, func(t int32) TenantID { return ts[t].ID }, add)
 	if len(probs) > 0 {
 		return nil, &DirectoryError{Problems: probs}
 	}
@@ -531,8 +531,9 @@ func NewDirectory(tenants []Tenant, users []User, links []Link) (*Directory, err
 type linkEnd struct {
 	idx    int32 // the user's index, in the input or in ID order
 	kind   Kind
-	tenant TenantID
-	ok     bool // the user is known
+	tenant TenantID // the tenant's ID, or empty when tidx says it
+	tidx   int32    // the tenant's number in the directory being built
+	ok     bool     // the user is known
 }
 
 // linkPair is a valid link as its users' indices, the smaller first.
@@ -546,8 +547,8 @@ const linkBatch = findBatch / 2
 // returns the valid links' pairs, in input order, repeats included. It
 // resolves the users of up to linkBatch links at a time with resolve, which
 // fills ends[j] for ids[j], so that a resolver can overlap their lookups'
-// cache misses.
-func checkLinks(links []Link, resolve func(ids []UserID, ends []linkEnd), add func(Problem)) []linkPair {
+// cache misses. name returns the ID of a tenant an end gives by number.
+func checkLinks(links []Link, resolve func(ids []UserID, ends []linkEnd), name func(tidx int32) TenantID, add func(Problem)) []linkPair {
 	pairs := make([]linkPair, 0, len(links))
 	var ids [2 * linkBatch]UserID
 	var ends [2 * linkBatch]linkEnd
@@ -574,7 +575,8 @@ func checkLinks(links []Link, resolve func(ids []UserID, ends []linkEnd), add fu
 			if !a.ok || !b.ok {
 				continue
 			}
-			if f, ok := linkFault(l.A, l.B, a.kind, a.tenant, b.kind, b.tenant); !ok {
+			same := a.tidx == b.tidx && a.tenant == b.tenant
+			if f, ok := linkFault(l.A, l.B, a.kind, b.kind, same, func() TenantID { return cmp.Or(a.tenant, name(a.tidx)) }); !ok {
 				add(linkProblem(i, l, f.field, f.rule, f.msg))
 				continue
 			}

@@ -84,17 +84,18 @@ func userFaults(u User, known func(TenantID) bool, add func(fault)) {
 	}
 }
 
-// linkFault reports why two known users cannot be linked (R5, R6): a user
-// with themselves, two LINE users, two colleagues. ok is true for a valid
-// link.
-func linkFault(a, b UserID, ak Kind, at TenantID, bk Kind, bt TenantID) (f fault, ok bool) {
+// linkFault reports why two known users, a of kind ak and b of kind bk,
+// cannot be linked (R5, R6): a user with themselves, two LINE users, two
+// colleagues (LINE WORKS users whose tenants are the same: sameTenant; tenant
+// names it, for the message). ok is true for a valid link.
+func linkFault(a, b UserID, ak, bk Kind, sameTenant bool, tenant func() TenantID) (f fault, ok bool) {
 	switch {
 	case a == b:
 		return fault{"B", R5, "a user cannot be linked with themselves"}, false
 	case ak == LINEUser && bk == LINEUser:
 		return fault{"B", R6, "two LINE users cannot be linked"}, false
-	case ak == WorksUser && bk == WorksUser && at == bt:
-		return fault{"B", R5, fmt.Sprintf("both users are in tenant %q; links are across tenants", at)}, false
+	case ak == WorksUser && bk == WorksUser && sameTenant:
+		return fault{"B", R5, fmt.Sprintf("both users are in tenant %q; links are across tenants", tenant())}, false
 	}
 	return fault{}, true
 }

@@ -90,7 +90,7 @@ func applyChanges(t changeTarget, changes []Change) []Problem {
 			}
 			u := c.User
 			t.userLinks(u.ID, func(v User) {
-				if f, ok := linkFault(u.ID, v.ID, u.Kind, u.Tenant, v.Kind, v.Tenant); !ok {
+				if f, ok := linkFault(u.ID, v.ID, u.Kind, v.Kind, u.Tenant == v.Tenant, func() TenantID { return u.Tenant }); !ok {
 					field := "User.Tenant"
 					if f.rule == R6 {
 						field = "User.Kind"
@@ -139,7 +139,7 @@ func applyChanges(t changeTarget, changes []Change) []Problem {
 				}
 				break
 			}
-			if f, ok := linkFault(l.A, l.B, a.Kind, a.Tenant, b.Kind, b.Tenant); !ok {
+			if f, ok := linkFault(l.A, l.B, a.Kind, b.Kind, a.Tenant == b.Tenant, func() TenantID { return a.Tenant }); !ok {
 				bad("Link."+f.field, f.rule, "%s", f.msg)
 			} else if t.linked(l.A, l.B) {
 				bad("Link", R5, "%s and %s are linked already", l.A, l.B)
