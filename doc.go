@@ -4,7 +4,7 @@
 // role over, leave and remove. It is a set of pure functions over immutable
 // values, with no dependencies outside the standard library.
 //
-// Every rule cites the specification (SPEC.md) by number: R1-R26 for rules,
+// Every rule cites the specification (SPEC.md) by number: R1-R28 for rules,
 // D1-D8 for the project's own decisions where the sources are silent.
 //
 // # Values
@@ -34,8 +34,17 @@
 //     [PlanGroup] finds the shortest one (R22), and [Plan.Mermaid] and
 //     [Plan.DOT] draw it.
 //   - [Audit] lists a tenant's exposure to the trick below (R23).
-//   - [Directory.With] applies proposed [Change]s to a new directory, and
-//     [WhatIf] previews what they would change (R25).
+//   - [Directory.With] applies a batch of [Change]s ([AddTenant],
+//     [RemoveTenant], [SetPolicy], [AddUser], [SetUser], [RemoveUser],
+//     [SetConnected], [AddLink], [RemoveLink]) and returns a new directory,
+//     at the cost of the change, not of the directory: the old one stays
+//     unchanged and usable, so readers keep a consistent snapshot while a
+//     writer moves on (R28). Changes marshal to JSON, for a change log.
+//     [WhatIf] previews what a change would flip (R25).
+//
+// Bad input (a malformed directory, a bad change, a zero [Op]) is an error
+// wrapping [ErrInvalid], never [ErrDenied], so a service can tell a bad
+// request from a refusal.
 //
 // Refusals wrap [ErrDenied] and one cause sentinel, chosen in a fixed order
 // (D7), so errors.Is works and the answer is deterministic.

@@ -293,3 +293,51 @@ func TestChangeJSON(t *testing.T) {
 		t.Error("the zero Change marshalled")
 	}
 }
+
+// Decisions on a changed directory allocate nothing, as on a built one, and
+// a change allocates a bounded handful of pages whatever the directory's
+// size (R28).
+func TestWithAllocs(t *testing.T) {
+	d := extlink.MustNewDirectory(
+		[]extlink.Tenant{{ID: "t1", Policy: extlink.Policy{Works: extlink.AccessAll}}, {ID: "t2", Policy: extlink.Policy{Works: extlink.AccessListed}}},
+		[]extlink.User{{ID: "a", Tenant: "t1", Role: extlink.Admin}, {ID: "me", Tenant: "t1"}, {ID: "b", Tenant: "t2", Connected: true}},
+		[]extlink.Link{{A: "a", B: "b"}},
+	)
+	for i := range 5_000 { // numbering out of ID order, links searched by scan and by ID
+		id := extlink.UserID(fmt.Sprintf("%c%04d", 'a'+i%3, i))
+		var err error
+		if d, err = d.With(extlink.AddUser(extlink.User{ID: id, Tenant: "t1"}), extlink.AddLink(id, "b")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	g, err := extlink.NewGroup(d, "a", "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		f    func()
+	}{
+		{"talk colleagues", func() { extlink.CanTalk(d, "a", "me") }},
+		{"talk linked", func() { extlink.CanTalk(d, "b", "a0000") }},
+		{"talk denied", func() { extlink.CanTalk(d, "me", "b") }},
+		{"call", func() { extlink.CanCall(d, "a", "b") }},
+		{"invite", func() { extlink.CanInvite(d, g, "a", "me") }},
+	} {
+		if n := testing.AllocsPerRun(100, tt.f); n != 0 {
+			t.Errorf("%s: %v allocs, want 0", tt.name, n)
+		}
+	}
+	if !extlink.CanTalk(d, "b", "c4997").Allowed || extlink.CanTalk(d, "me", "b").Allowed {
+		t.Fatal("the changed directory decides wrongly")
+	}
+	on := false
+	if n := testing.AllocsPerRun(100, func() {
+		on = !on
+		if _, err := d.With(extlink.SetConnected("me", on)); err != nil {
+			t.Fatal(err)
+		}
+	}); n > 20 {
+		t.Errorf("a change allocates %v times, want at most 20", n)
+	}
+}
