@@ -653,16 +653,28 @@ func (d *Directory) linked(a, b *urec) bool {
 	if b.deg < a.deg {
 		a, b = b, a
 	}
-	s := d.spans.get(a)
+	return d.has(d.spans.get(a), b.idx)
+}
+
+// has reports whether span s, nodes in ID order, holds node n.
+func (d *Directory) has(s []int32, n int32) bool {
+	_, found := d.search(s, n)
+	return found
+}
+
+// search returns where node n is or would be in s, nodes in ID order, and
+// whether it is there: a binary search on node numbers when they are in ID
+// order, else a scan of a short span or a binary search on IDs.
+func (d *Directory) search(s []int32, n int32) (int, bool) {
 	switch {
 	case d.ordered:
-		_, found := slices.BinarySearch(s, b.idx)
-		return found
+		return slices.BinarySearch(s, n)
 	case len(s) <= scanSpan:
-		return slices.Contains(s, b.idx)
+		if i := slices.Index(s, n); i >= 0 {
+			return i, true
+		}
 	}
-	_, found := slices.BinarySearchFunc(s, d.users.at(int(b.idx)).ID, d.cmpNode)
-	return found
+	return slices.BinarySearchFunc(s, d.users.at(int(n)).ID, d.cmpNode)
 }
 
 // scanSpan is the longest span linked scans rather than searches.

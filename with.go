@@ -185,20 +185,55 @@ func changeSubject(c Change) string {
 // Decisions on the result are as fast and allocation-free as on a directory
 // built from scratch.
 func (d *Directory) With(changes ...Change) (*Directory, error) {
-	if d == nil {
-		d = &Directory{}
-	}
 	if len(changes) == 0 {
 		return d, nil
 	}
-	b := &builder{Directory: *d, tok: &token{}}
+	base := d
+	if base == nil {
+		base = &Directory{}
+	}
+	if len(changes) > bulkBatch && len(changes)*16 > base.nusers+2*base.nlinks {
+		nd, err := base.rebuild(changes)
+		if err != nil {
+			return d, err
+		}
+		return nd, nil
+	}
+	b := &builder{Directory: *base, tok: &token{}, pend: map[int32][]int32{}, mine: map[int32]bool{}}
 	b.sorted = &sortCache{}
 	if probs := applyChanges(b, changes); len(probs) > 0 {
 		return d, &ChangeError{Problems: probs}
 	}
+	b.flush()
 	b.compact()
 	nd := b.Directory
 	return &nd, nil
+}
+
+// bulkBatch is the most changes With applies one by one to a directory of
+// fewer than 16 times as many users and link ends: a batch larger than that
+// (loading a directory into an empty one, say) is applied to plain maps
+// and the result built anew, in time linear in directory and batch.
+const bulkBatch = 4096
+
+// rebuild applies changes the bulk way: to plain maps, through the same
+// checks, then NewDirectory.
+func (d *Directory) rebuild(changes []Change) (*Directory, error) {
+	s := newRefState(d)
+	if probs := applyChanges(s, changes); len(probs) > 0 {
+		return nil, &ChangeError{Problems: probs}
+	}
+	return NewDirectory(s.input())
+}
+
+// flush moves the spans the batch changed into the arena, each once.
+func (b *builder) flush() {
+	for n, s := range b.pend {
+		if b.recs.at(int(n)).ubits&uDead != 0 {
+			continue
+		}
+		b.update(b.users.at(int(n)).ID, func(r *urec) { b.spans.put(r, s, 2*b.nlinks, b.tok) })
+	}
 }
 
 // compact rewrites the link arena when the spans that changes replaced take
@@ -240,11 +275,14 @@ func (b *builder) compact() {
 
 // builder is a directory being changed by one batch: a copy of the
 // directory's header whose persistent vectors it writes through tok,
-// copying each shared page once.
+// copying each shared page once. The spans it changes it keeps in pend,
+// its own, until flush writes each into the arena once; the tenants' member
+// lists it has copied, in mine, it changes in place.
 type builder struct {
 	Directory
-	tok *token
-	buf []int32 // scratch for a span on its way into the arena
+	tok  *token
+	pend map[int32][]int32 // by node: links changed in this batch, in ID order
+	mine map[int32]bool    // by tenant: member lists this batch owns
 }
 
 func (b *builder) tenant(id TenantID) (Tenant, bool) { return b.Tenant(id) }
@@ -258,14 +296,42 @@ func (b *builder) tenantSize(id TenantID) int {
 
 func (b *builder) user(id UserID) (User, bool) { return b.User(id) }
 
-func (b *builder) linked(x, y UserID) bool { return b.Linked(x, y) }
+func (b *builder) linked(x, y UserID) bool {
+	rx, ry := b.find(x), b.find(y)
+	if rx == nil || ry == nil {
+		return false
+	}
+	sx, sy := b.span(rx.idx), b.span(ry.idx)
+	if len(sy) < len(sx) {
+		return b.has(sy, rx.idx)
+	}
+	return b.has(sx, ry.idx)
+}
 
 func (b *builder) userLinks(id UserID, f func(User)) {
 	if r := b.find(id); r != nil {
-		for _, j := range b.spans.get(r) {
+		for _, j := range b.span(r.idx) {
 			f(*b.users.at(int(j)))
 		}
 	}
+}
+
+// span returns node n's links as the batch has them so far.
+func (b *builder) span(n int32) []int32 {
+	if s, ok := b.pend[n]; ok {
+		return s
+	}
+	return b.spans.get(b.recs.at(int(n)))
+}
+
+// own returns node n's links as a slice the batch owns, to change in place.
+func (b *builder) own(n int32) []int32 {
+	s, ok := b.pend[n]
+	if !ok {
+		s = slices.Clone(b.spans.get(b.recs.at(int(n))))
+		b.pend[n] = s
+	}
+	return s
 }
 
 func (b *builder) putTenant(t Tenant, isNew bool) {
@@ -330,10 +396,11 @@ func (b *builder) putUser(u User, isNew bool) {
 
 func (b *builder) removeUser(id UserID) {
 	r := *b.find(id)
-	for _, j := range b.spans.get(&r) {
-		b.update(b.users.at(int(j)).ID, func(o *urec) { b.spans.put(o, b.without(b.spans.get(o), r.idx), 2*b.nlinks, b.tok) })
+	for _, j := range b.span(r.idx) {
+		b.pend[j] = b.remove(b.own(j), r.idx)
+		b.nlinks--
 	}
-	b.nlinks -= int(r.deg)
+	delete(b.pend, r.idx)
 	p, _ := b.probe(id)
 	b.index.remove(p, b.tok, b.idOf)
 	*b.recs.ptr(int(r.idx), b.tok) = urec{idx: r.idx, tidx: -1, ubits: uDead}
@@ -343,16 +410,15 @@ func (b *builder) removeUser(id UserID) {
 
 func (b *builder) link(x, y UserID) {
 	nx, ny := b.find(x).idx, b.find(y).idx
-	b.update(x, func(r *urec) { b.spans.put(r, b.with(b.spans.get(r), ny), 2*b.nlinks, b.tok) })
-	b.update(y, func(r *urec) { b.spans.put(r, b.with(b.spans.get(r), nx), 2*b.nlinks, b.tok) })
-
+	b.pend[nx] = b.insert(b.own(nx), ny)
+	b.pend[ny] = b.insert(b.own(ny), nx)
 	b.nlinks++
 }
 
 func (b *builder) unlink(x, y UserID) {
 	nx, ny := b.find(x).idx, b.find(y).idx
-	b.update(x, func(r *urec) { b.spans.put(r, b.without(b.spans.get(r), ny), 2*b.nlinks, b.tok) })
-	b.update(y, func(r *urec) { b.spans.put(r, b.without(b.spans.get(r), nx), 2*b.nlinks, b.tok) })
+	b.pend[nx] = b.remove(b.own(nx), ny)
+	b.pend[ny] = b.remove(b.own(ny), nx)
 	b.nlinks--
 }
 
@@ -371,7 +437,7 @@ func (b *builder) update(id UserID, f func(r *urec)) {
 func (b *builder) join(t, n int32) {
 	if t >= 0 {
 		m := b.tens.ptr(int(t), b.tok)
-		m.members = slices.Clone(b.with(m.members, n))
+		m.members = b.insert(b.members(t, m.members), n)
 	}
 }
 
@@ -379,35 +445,30 @@ func (b *builder) join(t, n int32) {
 func (b *builder) leave(t, n int32) {
 	if t >= 0 {
 		m := b.tens.ptr(int(t), b.tok)
-		if s := b.without(m.members, n); len(s) > 0 {
-			m.members = slices.Clone(s)
-		} else {
-			m.members = nil
-		}
+		m.members = b.remove(b.members(t, m.members), n)
 	}
 }
 
-// with returns the nodes of s, in ID order, and n in its place, in the
-// builder's scratch buffer: valid until the next call.
-func (b *builder) with(s []int32, n int32) []int32 {
-	var i int
-	if b.ordered {
-		i, _ = slices.BinarySearch(s, n)
-	} else {
-		i, _ = slices.BinarySearchFunc(s, b.users.at(int(n)).ID, b.cmpNode)
+// members returns tenant t's member list s as a slice the batch owns.
+func (b *builder) members(t int32, s []int32) []int32 {
+	if !b.mine[t] {
+		b.mine[t] = true
+		return slices.Clone(s)
 	}
-	b.buf = append(append(append(b.buf[:0], s[:i]...), n), s[i:]...)
-	return b.buf
+	return s
 }
 
-// without returns the nodes of s but n in the builder's scratch buffer:
-// valid until the next call.
-func (b *builder) without(s []int32, n int32) []int32 {
-	b.buf = b.buf[:0]
-	for _, m := range s {
-		if m != n {
-			b.buf = append(b.buf, m)
-		}
+// insert puts node n into s, nodes in ID order, in place; s must be the
+// batch's own.
+func (b *builder) insert(s []int32, n int32) []int32 {
+	i, _ := b.search(s, n)
+	return slices.Insert(s, i, n)
+}
+
+// remove takes node n out of s in place; s must be the batch's own.
+func (b *builder) remove(s []int32, n int32) []int32 {
+	if i := slices.Index(s, n); i >= 0 {
+		return slices.Delete(s, i, i+1)
 	}
-	return b.buf
+	return s
 }

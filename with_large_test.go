@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/extlink/extlink"
@@ -147,5 +148,36 @@ func sameLarge(t *testing.T, got, want *extlink.Directory, rng *rand.Rand) {
 		if !slices.Equal(slices.Collect(want.Links(a)), slices.Collect(got.Links(a))) {
 			t.Fatalf("Links of %s differ", a)
 		}
+	}
+}
+
+// A batch far larger than the directory (a whole directory loaded into an
+// empty one) is applied in bulk, and answers as NewDirectory on its input;
+// a bad change in it refuses the whole batch.
+func TestWithBulk(t *testing.T) {
+	w := extlinktest.Large(extlinktest.LargeConfig{Users: 3_000, Seed: 3})
+	var batch []extlink.Change
+	for _, tn := range w.Tenants {
+		batch = append(batch, extlink.AddTenant(tn))
+	}
+	for _, u := range w.Users {
+		batch = append(batch, extlink.AddUser(u))
+	}
+	want, err := extlink.NewDirectory(w.Tenants, w.Users, w.Links)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for l := range want.AllLinks() { // the generator repeats some links, which AddLink refuses
+		batch = append(batch, extlink.AddLink(l.A, l.B))
+	}
+	var empty *extlink.Directory
+	got, err := empty.With(batch...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameLarge(t, got, want, rand.New(rand.NewPCG(3, 4)))
+	bad := append(slices.Clone(batch), batch[len(batch)-1])
+	if same, err := empty.With(bad...); err == nil || same != nil || !strings.Contains(err.Error(), "linked already") {
+		t.Fatalf("a bulk batch with a repeated link: %v", err)
 	}
 }
