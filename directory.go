@@ -187,6 +187,7 @@ type Directory struct {
 	users  pvec[User] // by node; a removed user's entry keeps its ID
 	recs   pvec[urec] // by node, as in the index
 	spans  arena      // the users' links
+	dead   int        // arena entries this directory's changes left unused
 	nusers int        // live users
 	nlinks int
 

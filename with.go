@@ -232,26 +232,28 @@ func (b *builder) flush() {
 		if b.recs.at(int(n)).ubits&uDead != 0 {
 			continue
 		}
-		b.update(b.users.at(int(n)).ID, func(r *urec) { b.spans.put(r, s, 2*b.nlinks, b.tok) })
+		b.update(b.users.at(int(n)).ID, func(r *urec) {
+			b.dead += int(r.deg) // the old span
+			b.spans.put(r, s, 2*b.nlinks, b.tok)
+		})
 	}
 }
 
-// compact rewrites the link arena when the spans that changes replaced take
-// more room than the live ones: every live span is copied into one new
-// chunk, and every urec pointed at its copy. It costs time and memory in
-// proportion to the directory, not the batch, but runs only after changes
-// have replaced as many link entries as the directory holds, so that its
-// cost spread over them is a few entries a change, and the memory a
-// directory keeps stays within about twice what NewDirectory would keep for
-// its links.
+// compact rewrites the link arena when the spans that this directory's
+// changes replaced take more room than the live ones: every live span is
+// copied into one new chunk, and every urec pointed at its copy. It costs
+// time and memory in proportion to the directory, not the batch, but runs
+// only after changes have replaced as many link entries as the directory
+// holds, so that its cost spread over them is a few entries a change, and
+// the memory a directory keeps stays within about twice what NewDirectory
+// would keep for its links. (Room that other versions made from the same
+// directory claimed in a shared chunk is theirs, and does not count.)
 func (b *builder) compact() {
-	total, live := 0, 2*b.nlinks
-	for _, c := range b.spans.chunks {
-		total += len(c.data)
-	}
-	if total <= 2*live+4*minSpanChunk {
+	live := 2 * b.nlinks
+	if b.dead <= live+4*minSpanChunk {
 		return
 	}
+	b.dead = 0
 	c := &spanChunk{data: make([]int32, live)}
 	c.used.Store(int64(live))
 	off := 0
@@ -396,6 +398,9 @@ func (b *builder) putUser(u User, isNew bool) {
 
 func (b *builder) removeUser(id UserID) {
 	r := *b.find(id)
+	if _, ok := b.pend[r.idx]; !ok {
+		b.dead += int(r.deg)
+	}
 	for _, j := range b.span(r.idx) {
 		b.pend[j] = b.remove(b.own(j), r.idx)
 		b.nlinks--
