@@ -657,23 +657,23 @@ func (d *Directory) linked(a, b *urec) bool {
 	return d.has(d.spans.get(a), b.idx)
 }
 
-// has reports whether span s, nodes in ID order, holds node n.
+// has reports whether span s, nodes in ID order, holds node n: a binary
+// search on node numbers when they are in ID order, else a scan of a short
+// span or a binary search on IDs.
 func (d *Directory) has(s []int32, n int32) bool {
+	if !d.ordered && len(s) <= scanSpan {
+		return slices.Contains(s, n)
+	}
 	_, found := d.search(s, n)
 	return found
 }
 
 // search returns where node n is or would be in s, nodes in ID order, and
 // whether it is there: a binary search on node numbers when they are in ID
-// order, else a scan of a short span or a binary search on IDs.
+// order, else on IDs.
 func (d *Directory) search(s []int32, n int32) (int, bool) {
-	switch {
-	case d.ordered:
+	if d.ordered {
 		return slices.BinarySearch(s, n)
-	case len(s) <= scanSpan:
-		if i := slices.Index(s, n); i >= 0 {
-			return i, true
-		}
 	}
 	return slices.BinarySearchFunc(s, d.users.at(int(n)).ID, d.cmpNode)
 }
