@@ -177,9 +177,9 @@ type Store interface {
 // keeps its number, unused.
 type Directory struct {
 	tmap     tenantMap
-	tens     pvec[tenantRec]  // by tenant number
+	tens     pvec[tenantRec] // by tenant number
 	tfl      pvec[[4]uint8]  // by tenant number: a member's rec flags, by the member's ubits&3 (admin, connected)
-	ntenants int              // live tenants
+	ntenants int             // live tenants
 
 	// index holds each user's rec inline, so that a decision finds all it
 	// needs about a user, link span included, in one cache line.
