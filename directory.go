@@ -177,9 +177,9 @@ type Store interface {
 // keeps its number, unused.
 type Directory struct {
 	tmap     tenantMap
-	tens     pvec[tenantRec] // by tenant number
-	tfl      pvec[[4]uint8]  // by tenant number: a member's rec flags, by the member's ubits&3 (admin, connected)
-	ntenants int             // live tenants
+	tens     pvec[tenantRec]  // by tenant number
+	tinfo    pvec[tenantInfo] // by tenant number: what resolving a member's rec needs
+	ntenants int              // live tenants
 
 	// index holds each user's rec inline, so that a decision finds all it
 	// needs about a user, link span included, in one cache line.
@@ -214,6 +214,16 @@ type sortCache struct {
 	tenants      []int32
 }
 
+// tenantInfo is what resolving a member's urec needs of its tenant, in a
+// small table that stays in cache.
+type tenantInfo struct {
+	fl [4]uint8 // the rec flags of a member, by the member's ubits&3 (admin, connected)
+	id TenantID
+}
+
+// newTenantInfo returns the tenantInfo of t.
+func newTenantInfo(t Tenant) tenantInfo { return tenantInfo{fl: tenantFlags(t.Policy), id: t.ID} }
+
 // tenantFlags returns the rec flags of a member of a tenant with policy p,
 // indexed by the member's ubits (admin, connected).
 func tenantFlags(p Policy) (fl [4]uint8) {
@@ -230,21 +240,10 @@ func tenantFlags(p Policy) (fl [4]uint8) {
 // resolve returns the rec of u, one of d's urecs: its flags from its
 // tenant's current policy and its tenant's ID.
 func (d *Directory) resolve(u *urec) rec {
-	r := d.resolveFlags(u)
-	if u.tidx >= 0 {
-		r.tenant = d.tens.at(int(u.tidx)).t.ID
-	}
-	return r
-}
-
-// resolveFlags is resolve without the tenant's ID, which only a denial
-// naming the tenant needs: the flags come from a table of four bytes a
-// tenant, small enough to stay in cache, and the ID from the tenant's record,
-// which would cost a decision one more load from far away.
-func (d *Directory) resolveFlags(u *urec) rec {
 	r := rec{urec: *u}
 	if u.tidx >= 0 {
-		r.flags = d.tfl.at(int(u.tidx))[u.ubits&(uAdmin|uConnected)]
+		ti := d.tinfo.at(int(u.tidx))
+		r.flags, r.tenant = ti.fl[u.ubits&(uAdmin|uConnected)], ti.id
 	}
 	return r
 }
@@ -426,11 +425,11 @@ func NewDirectory(tenants []Tenant, users []User, links []Link) (*Directory, err
 	ts := slices.Clone(tenants)
 	slices.SortFunc(ts, func(a, b Tenant) int { return cmp.Compare(a.ID, b.ID) })
 	d.tmap.base = make(map[TenantID]int32, len(ts))
-	d.tens, d.tfl = newPvec[tenantRec](len(ts), nil), newPvec[[4]uint8](len(ts), nil)
+	d.tens, d.tinfo = newPvec[tenantRec](len(ts), nil), newPvec[tenantInfo](len(ts), nil)
 	for i, t := range ts {
 		d.tmap.base[t.ID] = int32(i)
 		*d.tens.at(i) = tenantRec{t: t}
-		*d.tfl.at(i) = tenantFlags(t.Policy)
+		*d.tinfo.at(i) = newTenantInfo(t)
 	}
 	d.users, d.recs = newPvec[User](len(users), nil), newPvec[urec](len(users), nil)
 	count := make([]int32, len(ts)+1)

@@ -510,28 +510,11 @@ func pair(s Store, from, to UserID, act Action) (a, b rec, d Decision, ok bool) 
 func CanTalk(d Store, from, to UserID) Decision {
 	if dir, ok := d.(*Directory); ok && dir != nil {
 		if a, b := dir.find2(from, to); a != nil && b != nil {
-			ra, rb := dir.resolveFlags(a), dir.resolveFlags(b)
-			v := talkVerdict(d, &ra, &rb, from, to)
-			dir.nameTenant(v, &ra, &rb)
-			return v.decision(ActTalk, R2, from, to, &ra, &rb)
+			ra, rb := dir.resolve(a), dir.resolve(b)
+			return talkVerdict(d, &ra, &rb, from, to).decision(ActTalk, R2, from, to, &ra, &rb)
 		}
 	}
 	return canTalkStore(d, from, to)
-}
-
-// nameTenant resolves the tenant's ID of the side whose tenant a denying
-// verdict names, for the fast path that resolved flags only.
-func (d *Directory) nameTenant(v verdict, a, b *rec) {
-	if v.side == 0 {
-		return
-	}
-	r := a
-	if v.side == 2 {
-		r = b
-	}
-	if r.tidx >= 0 {
-		r.tenant = d.tens.at(int(r.tidx)).t.ID
-	}
 }
 
 // canTalkStore is CanTalk for stores other than *Directory, and for unknown
@@ -554,10 +537,8 @@ func canTalkStore(d Store, from, to UserID) Decision {
 func CanCall(d Store, from, to UserID) Decision {
 	if dir, ok := d.(*Directory); ok && dir != nil {
 		if a, b := dir.find2(from, to); a != nil && b != nil {
-			ra, rb := dir.resolveFlags(a), dir.resolveFlags(b)
-			v := callVerdict(d, &ra, &rb, from, to)
-			dir.nameTenant(v, &ra, &rb)
-			return v.decision(ActCall, R3, from, to, &ra, &rb)
+			ra, rb := dir.resolve(a), dir.resolve(b)
+			return callVerdict(d, &ra, &rb, from, to).decision(ActCall, R3, from, to, &ra, &rb)
 		}
 	}
 	return canCallStore(d, from, to)

@@ -340,7 +340,7 @@ func (b *builder) putTenant(t Tenant, isNew bool) {
 	if !isNew {
 		i, _ := b.tmap.get(t.ID)
 		b.tens.ptr(int(i), b.tok).t = t
-		*b.tfl.ptr(int(i), b.tok) = tenantFlags(t.Policy)
+		*b.tinfo.ptr(int(i), b.tok) = newTenantInfo(t)
 		return
 	}
 	if n := b.tens.n; n > 0 && t.ID <= b.tens.at(n-1).t.ID {
@@ -348,13 +348,14 @@ func (b *builder) putTenant(t Tenant, isNew bool) {
 	}
 	b.tmap.set(t.ID, int32(b.tens.n), b.tok)
 	b.tens.push(tenantRec{t: t}, b.tok)
-	b.tfl.push(tenantFlags(t.Policy), b.tok)
+	b.tinfo.push(newTenantInfo(t), b.tok)
 	b.ntenants++
 }
 
 func (b *builder) removeTenant(id TenantID) {
 	i, _ := b.tmap.get(id)
 	*b.tens.ptr(int(i), b.tok) = tenantRec{t: Tenant{ID: id}, dead: true}
+	*b.tinfo.ptr(int(i), b.tok) = tenantInfo{id: id}
 	b.tmap.set(id, -1, b.tok)
 	b.ntenants--
 }
