@@ -56,11 +56,17 @@ func seed() []extlink.Change {
 }
 
 // same fails t unless got and want hold the same tenants, users and links.
-func same(t testing.TB, what string, want, got *extlink.Directory) {
+func same(t fataler, what string, want, got *extlink.Directory) {
 	t.Helper()
 	if d := cmp.Diff(dump(want), dump(got)); d != "" {
 		t.Fatalf("%s differs (-want +got):\n%s", what, d)
 	}
+}
+
+// fataler is a *testing.T or a *rapid.T.
+type fataler interface {
+	Helper()
+	Fatalf(format string, args ...any)
 }
 
 type dumped struct {
@@ -147,9 +153,9 @@ func TestApplyInvalid(t *testing.T) {
 		}
 		bad := []extlink.Change{
 			extlink.AddUser(extlink.User{ID: "c", Tenant: "t1"}), // fine alone
-			extlink.AddLink("a", "me"),                            // colleagues
-			extlink.AddUser(extlink.User{ID: "d", Tenant: "t9"}),  // unknown tenant
-			extlink.RemoveTenant("t1"),                            // has users
+			extlink.AddLink("a", "me"),                           // colleagues
+			extlink.AddUser(extlink.User{ID: "d", Tenant: "t9"}), // unknown tenant
+			extlink.RemoveTenant("t1"),                           // has users
 		}
 		_, wantErr := base.With(bad...)
 		if wantErr == nil {
