@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -66,7 +65,7 @@ type snapshot struct {
 func Open(ctx context.Context, dsn string) (*DB, error) {
 	scheme, rest, ok := strings.Cut(dsn, ":")
 	if !ok {
-		return nil, fmt.Errorf("sqlstore: open %q: want sqlite:PATH or postgres://...", redact(dsn))
+		return nil, fmt.Errorf("sqlstore: open %q: want sqlite:PATH or postgres://URL", redact(dsn))
 	}
 	db := &DB{dsn: redact(dsn), lives: map[*Live]struct{}{}}
 	switch scheme {
@@ -82,7 +81,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		db.d, db.pgcfg = postgresDialect, cfg
 		db.sql = stdlib.OpenDB(*cfg)
 	default:
-		return nil, fmt.Errorf("sqlstore: open %q: unknown scheme %q: want sqlite:PATH or postgres://...", redact(dsn), scheme)
+		return nil, fmt.Errorf("sqlstore: open %q: unknown scheme %q: want sqlite:PATH or postgres://URL", redact(dsn), scheme)
 	}
 	if err := db.sql.PingContext(ctx); err != nil {
 		db.sql.Close()
@@ -90,9 +89,6 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	}
 	if err := migrate(ctx, db.sql, db.d); err != nil {
 		db.sql.Close()
-		if errors.Is(err, ErrSchema) {
-			return nil, fmt.Errorf("sqlstore: open %s: %w", db.dsn, err)
-		}
 		return nil, fmt.Errorf("sqlstore: open %s: %w", db.dsn, err)
 	}
 	return db, nil

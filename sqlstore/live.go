@@ -36,10 +36,6 @@ type Live struct {
 
 	mu     sync.Mutex
 	status Status
-
-	// onRev, if set (by tests), sees each revision the Live applies from
-	// the log or adopts from its DB, in order.
-	onRev func(rev Rev, adopted bool)
 }
 
 // liveSnap is a published snapshot; next is closed when a newer one
@@ -73,6 +69,12 @@ type FollowOptions struct {
 	// fails; the wait starts at Poll (at most 100ms) and doubles, with
 	// jitter. Default 5s.
 	MaxBackoff time.Duration
+
+	// onRev, if set (by tests), sees each revision the Live reaches, in
+	// order, and whether it adopted its DB's snapshot or applied the log.
+	onRev func(rev Rev, adopted bool)
+	// beforePoll, if set (by tests), runs before each poll.
+	beforePoll func()
 }
 
 // Follow returns a [Live] that starts at the latest revision and follows
@@ -203,8 +205,8 @@ func (l *Live) publish(s *snapshot, adopted bool) {
 	if s.rev <= old.rev {
 		return
 	}
-	if l.onRev != nil {
-		l.onRev(s.rev, adopted)
+	if l.opts.onRev != nil {
+		l.opts.onRev(s.rev, adopted)
 	}
 	l.cur.Store(&liveSnap{*s, make(chan struct{})})
 	close(old.next)
@@ -225,6 +227,9 @@ func (l *Live) run() {
 	}()
 	backoff := time.Duration(0)
 	for {
+		if l.opts.beforePoll != nil {
+			l.opts.beforePoll()
+		}
 		err := l.poll(ctx)
 		now := time.Now()
 		l.mu.Lock()
