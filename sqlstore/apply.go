@@ -84,7 +84,8 @@ func (db *DB) apply(ctx context.Context, changes []extlink.Change) (Rev, error) 
 	if err := w.log(rev, texts); err != nil {
 		return 0, err
 	}
-	if _, err := tx.ExecContext(ctx, db.d.q(`UPDATE extlink_head SET rev = ? WHERE id = 1`), int64(rev)); err != nil {
+	users, tenants, links := next.Len()
+	if _, err := tx.ExecContext(ctx, db.d.q(`UPDATE extlink_head SET rev = ?, users = ?, tenants = ?, links = ? WHERE id = 1`), int64(rev), users, tenants, links); err != nil {
 		return 0, fmt.Errorf("advance the head to revision %d: %w", rev, err)
 	}
 	if db.d.name == "postgres" {
@@ -167,13 +168,19 @@ func encodeChanges(changes []extlink.Change) ([]string, error) {
 }
 
 // writer writes a batch's changes to the tables, in order, gathering runs
-// of added tenants, users and links into multi-row inserts.
+// of added tenants, users and links into multi-row inserts. It gives each
+// new user the next surrogate key itself (writers are serialized), and
+// keeps the keys it has given or looked up, so that a link is written as
+// two keys without a join.
 type writer struct {
 	ctx     context.Context
 	tx      *sql.Tx
 	d       *dialect
 	op      extlink.ChangeOp // of the pending rows, or 0
 	pending []extlink.Change
+	last    int64 // the last user key given, once read
+	hasLast bool
+	keys    map[extlink.UserID]int64
 }
 
 // width is the number of parameters a row of an insert run takes.
@@ -182,15 +189,24 @@ func width(op extlink.ChangeOp) int {
 	case extlink.ChangeAddTenant:
 		return 7
 	case extlink.ChangeAddUser:
-		return 6
+		return 7
 	}
 	return 2
+}
+
+// runRows is the most rows one insert statement of op writes: on
+// PostgreSQL users and links go as arrays, one parameter a column.
+func (d *dialect) runRows(op extlink.ChangeOp) int {
+	if d.arrays && op != extlink.ChangeAddTenant {
+		return 10000
+	}
+	return min(1000, d.maxParams/width(op))
 }
 
 func (w *writer) change(c extlink.Change) error {
 	switch c.Op {
 	case extlink.ChangeAddTenant, extlink.ChangeAddUser, extlink.ChangeAddLink:
-		if w.op != c.Op || (len(w.pending)+1)*width(c.Op) > w.d.maxParams || len(w.pending) >= 1000 {
+		if w.op != c.Op || len(w.pending) >= w.d.runRows(c.Op) {
 			if err := w.flush(); err != nil {
 				return err
 			}
@@ -214,22 +230,81 @@ func (w *writer) change(c extlink.Change) error {
 		return w.exec1(c, `UPDATE extlink_users SET name = ?, tenant = ?, kind = ?, role = ?, connected = ? WHERE id = ?`,
 			u.Name, tenantArg(u.Tenant), u.Kind.String(), u.Role.String(), u.Connected, string(u.ID))
 	case extlink.ChangeRemoveUser:
-		for _, q := range []string{
-			`DELETE FROM extlink_links WHERE a = (SELECT n FROM extlink_users WHERE id = ?)`,
-			`DELETE FROM extlink_links WHERE b = (SELECT n FROM extlink_users WHERE id = ?)`,
-		} {
-			if _, err := w.tx.ExecContext(w.ctx, w.d.q(q), string(c.User.ID)); err != nil {
+		if err := w.resolve(c.User.ID); err != nil {
+			return fmt.Errorf("%s: %w", c, err)
+		}
+		k := w.keys[c.User.ID]
+		for _, q := range []string{`DELETE FROM extlink_links WHERE a = ?`, `DELETE FROM extlink_links WHERE b = ?`} {
+			if _, err := w.tx.ExecContext(w.ctx, w.d.q(q), k); err != nil {
 				return fmt.Errorf("%s: %w", c, err)
 			}
 		}
-		return w.exec1(c, `DELETE FROM extlink_users WHERE id = ?`, string(c.User.ID))
+		delete(w.keys, c.User.ID)
+		return w.exec1(c, `DELETE FROM extlink_users WHERE n = ?`, k)
 	case extlink.ChangeConnected:
 		return w.exec1(c, `UPDATE extlink_users SET connected = ? WHERE id = ?`, c.User.Connected, string(c.User.ID))
 	case extlink.ChangeRemoveLink:
 		a, b := ordered(c.Link)
-		return w.exec1(c, `DELETE FROM extlink_links WHERE a = (SELECT n FROM extlink_users WHERE id = ?) AND b = (SELECT n FROM extlink_users WHERE id = ?)`, string(a), string(b))
+		if err := w.resolve(a, b); err != nil {
+			return fmt.Errorf("%s: %w", c, err)
+		}
+		return w.exec1(c, `DELETE FROM extlink_links WHERE a = ? AND b = ?`, w.keys[a], w.keys[b])
 	}
 	return fmt.Errorf("%s: unknown op", c)
+}
+
+// resolve looks up the keys of the users not yet in w.keys, in one query
+// per few hundred.
+func (w *writer) resolve(ids ...extlink.UserID) error {
+	if w.keys == nil {
+		w.keys = map[extlink.UserID]int64{}
+	}
+	var missing []any
+	seen := map[extlink.UserID]bool{}
+	for _, id := range ids {
+		if _, ok := w.keys[id]; !ok && !seen[id] {
+			seen[id] = true
+			missing = append(missing, string(id))
+		}
+	}
+	for start := 0; start < len(missing); start += 500 {
+		part := missing[start:min(start+500, len(missing))]
+		query := `SELECT id, n FROM extlink_users WHERE id IN (?` + strings.Repeat(", ?", len(part)-1) + `)`
+		rows, err := w.tx.QueryContext(w.ctx, w.d.q(query), part...)
+		if err != nil {
+			return fmt.Errorf("look up %d users' keys: %w", len(part), err)
+		}
+		for rows.Next() {
+			var id extlink.UserID
+			var n int64
+			if err := rows.Scan(&id, &n); err != nil {
+				rows.Close()
+				return fmt.Errorf("look up %d users' keys: %w", len(part), err)
+			}
+			w.keys[id] = n
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("look up %d users' keys: %w", len(part), err)
+		}
+	}
+	for _, id := range ids {
+		if _, ok := w.keys[id]; !ok {
+			return fmt.Errorf("user %q is not in extlink_users: the tables disagree with the change log", id)
+		}
+	}
+	return nil
+}
+
+// newKey returns the next user key.
+func (w *writer) newKey() (int64, error) {
+	if !w.hasLast {
+		if err := w.tx.QueryRowContext(w.ctx, `SELECT coalesce(max(n), 0) FROM extlink_users`).Scan(&w.last); err != nil {
+			return 0, fmt.Errorf("read the last user key: %w", err)
+		}
+		w.hasLast = true
+	}
+	w.last++
+	return w.last, nil
 }
 
 // exec1 runs a statement that must change exactly one row: any other count
@@ -271,35 +346,98 @@ func (w *writer) flush() error {
 			args = append(args, string(t.ID), t.Name, t.Policy.Works.String(), t.Policy.LINE.String(), t.Policy.NoCalls, t.Policy.MembersCreateGroups, t.Policy.NoSelfLeave)
 		}
 	case extlink.ChangeAddUser:
-		b.WriteString(`INSERT INTO extlink_users (id, name, tenant, kind, role, connected) VALUES `)
+		if w.keys == nil {
+			w.keys = map[extlink.UserID]int64{}
+		}
+		if w.d.arrays {
+			return w.flushUserArrays(cs)
+		}
+		b.WriteString(`INSERT INTO extlink_users (n, id, name, tenant, kind, role, connected) VALUES `)
 		for i, c := range cs {
-			row(i, "(?, ?, ?, ?, ?, ?)")
+			k, err := w.newKey()
+			if err != nil {
+				return err
+			}
+			row(i, "(?, ?, ?, ?, ?, ?, ?)")
 			u := c.User
-			args = append(args, string(u.ID), u.Name, tenantArg(u.Tenant), u.Kind.String(), u.Role.String(), u.Connected)
+			w.keys[u.ID] = k
+			args = append(args, k, string(u.ID), u.Name, tenantArg(u.Tenant), u.Kind.String(), u.Role.String(), u.Connected)
 		}
 	case extlink.ChangeAddLink:
-		b.WriteString(`WITH v (x, y) AS (VALUES `)
+		ends := make([]extlink.UserID, 0, 2*len(cs))
+		for _, c := range cs {
+			ends = append(ends, c.Link.A, c.Link.B)
+		}
+		if err := w.resolve(ends...); err != nil {
+			return fmt.Errorf("%s and %d more: %w", cs[0], len(cs)-1, err)
+		}
+		if w.d.arrays {
+			as, bs := make([]int64, len(cs)), make([]int64, len(cs))
+			for i, c := range cs {
+				a, b := ordered(c.Link)
+				as[i], bs[i] = w.keys[a], w.keys[b]
+			}
+			return w.execRows(cs, len(cs), `INSERT INTO extlink_links (a, b) SELECT * FROM unnest($1::bigint[], $2::bigint[])`, as, bs)
+		}
+		b.WriteString(`INSERT INTO extlink_links (a, b) VALUES `)
 		for i, c := range cs {
 			row(i, "(?, ?)")
 			a, bb := ordered(c.Link)
-			args = append(args, string(a), string(bb))
+			args = append(args, w.keys[a], w.keys[bb])
 		}
-		b.WriteString(`) INSERT INTO extlink_links (a, b) SELECT ua.n, ub.n FROM v JOIN extlink_users ua ON ua.id = v.x JOIN extlink_users ub ON ub.id = v.y`)
 	}
-	res, err := w.tx.ExecContext(w.ctx, w.d.q(b.String()), args...)
+	return w.execRows(cs, len(cs), w.d.q(b.String()), args...)
+}
+
+// flushUserArrays inserts a run of users on PostgreSQL, as arrays.
+func (w *writer) flushUserArrays(cs []extlink.Change) error {
+	n := len(cs)
+	keys, ids, names, kinds, roles := make([]int64, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	tenants, connected := make([]*string, n), make([]bool, n)
+	for i, c := range cs {
+		k, err := w.newKey()
+		if err != nil {
+			return err
+		}
+		u := c.User
+		w.keys[u.ID] = k
+		keys[i], ids[i], names[i], kinds[i], roles[i], connected[i] = k, string(u.ID), u.Name, u.Kind.String(), u.Role.String(), u.Connected
+		if u.Tenant != "" {
+			t := string(u.Tenant)
+			tenants[i] = &t
+		}
+	}
+	return w.execRows(cs, n, `INSERT INTO extlink_users (n, id, name, tenant, kind, role, connected)
+		SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[])`,
+		keys, ids, names, tenants, kinds, roles, connected)
+}
+
+// execRows runs an insert of the changes cs that must write want rows.
+func (w *writer) execRows(cs []extlink.Change, want int, query string, args ...any) error {
+	res, err := w.tx.ExecContext(w.ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("%s and %d more: %w", cs[0], len(cs)-1, err)
 	}
 	if n, err := res.RowsAffected(); err != nil {
 		return fmt.Errorf("%s and %d more: %w", cs[0], len(cs)-1, err)
-	} else if n != int64(len(cs)) {
-		return fmt.Errorf("%s and %d more: inserted %d rows, not %d: the tables disagree with the change log", cs[0], len(cs)-1, n, len(cs))
+	} else if n != int64(want) {
+		return fmt.Errorf("%s and %d more: inserted %d rows, not %d: the tables disagree with the change log", cs[0], len(cs)-1, n, want)
 	}
 	return nil
 }
 
 // log writes the batch's entry of the change log: one row per change.
 func (w *writer) log(rev Rev, texts []string) error {
+	if w.d.arrays {
+		for start := 0; start < len(texts); start += 10000 {
+			end := min(start+10000, len(texts))
+			if _, err := w.tx.ExecContext(w.ctx, `INSERT INTO extlink_log (rev, seq, change) SELECT $1, $3::bigint + s - 1, c FROM unnest($2::text[]) WITH ORDINALITY AS u (c, s)`,
+				int64(rev), texts[start:end], int64(start)); err != nil {
+				return fmt.Errorf("write revision %d to the change log: %w", rev, err)
+			}
+		}
+		return nil
+	}
 	const per = 500
 	for start := 0; start < len(texts); start += per {
 		end := min(start+per, len(texts))

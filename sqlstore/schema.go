@@ -24,16 +24,21 @@ type dialect struct {
 	forUpdate string
 	// maxParams bounds the parameters of one statement.
 	maxParams int
+	// arrays: insert runs of rows as one array a column (PostgreSQL).
+	arrays bool
+	// linksQuery reads the links: for each user with links, the keys of
+	// those with a greater ID, joined by commas.
+	linksQuery string
 }
 
 // The tables, all prefixed with extlink_ so that they can share a database
 // with others:
 //
 //	extlink_schema    one row: the schema version
-//	extlink_head      one row: the latest revision
+//	extlink_head      one row: the latest revision, and how many users, tenants and links it has
 //	extlink_log       one row per change: (rev, seq) -> the change as JSON
 //	extlink_tenants   one row per tenant, the policy in columns
-//	extlink_users     one row per user, with a surrogate key n
+//	extlink_users     one row per user, with a surrogate key n, given by Apply
 //	extlink_links     one row per link: the surrogate keys of its two users
 //	extlink_groups    one row per group: its GroupState as JSON and a version
 //
@@ -43,8 +48,11 @@ func ddl(idType, key, boolType string) []string {
 	return []string{
 		`CREATE TABLE extlink_head (
 			id INTEGER PRIMARY KEY CHECK (id = 1),
-			rev BIGINT NOT NULL CHECK (rev >= 0))`,
-		`INSERT INTO extlink_head (id, rev) VALUES (1, 0)`,
+			rev BIGINT NOT NULL CHECK (rev >= 0),
+			users BIGINT NOT NULL,
+			tenants BIGINT NOT NULL,
+			links BIGINT NOT NULL)`,
+		`INSERT INTO extlink_head (id, rev, users, tenants, links) VALUES (1, 0, 0, 0, 0)`,
 		`CREATE TABLE extlink_log (
 			rev BIGINT NOT NULL CHECK (rev > 0),
 			seq INTEGER NOT NULL CHECK (seq >= 0),
@@ -82,15 +90,18 @@ func ddl(idType, key, boolType string) []string {
 
 var (
 	sqliteDialect = &dialect{
-		name:      "sqlite",
-		ddl:       ddl("TEXT", "INTEGER PRIMARY KEY", "BOOLEAN"),
-		maxParams: 30000,
+		name:       "sqlite",
+		ddl:        ddl("TEXT", "INTEGER PRIMARY KEY", "BOOLEAN"),
+		maxParams:  30000,
+		linksQuery: `SELECT a, group_concat(b) FROM extlink_links GROUP BY a`,
 	}
 	postgresDialect = &dialect{
-		name:      "postgres",
-		ddl:       ddl(`TEXT COLLATE "C"`, "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "BOOLEAN"),
-		forUpdate: " FOR UPDATE",
-		maxParams: 60000,
+		name:       "postgres",
+		ddl:        ddl(`TEXT COLLATE "C"`, "BIGINT PRIMARY KEY", "BOOLEAN"),
+		forUpdate:  " FOR UPDATE",
+		maxParams:  60000,
+		arrays:     true,
+		linksQuery: `SELECT a, string_agg(b::text, ',') FROM extlink_links GROUP BY a`,
 	}
 )
 

@@ -221,3 +221,52 @@ func TestOpenErrors(t *testing.T) {
 }
 
 func containsSecret(s string) bool { return strings.Contains(s, "secret") }
+
+// TestLargeBatch writes one batch larger than an insert statement's run
+// (users, links and log rows in several statements each) and then changes
+// it: the tables and a replay of the log both equal With's directory.
+func TestLargeBatch(t *testing.T) {
+	eachDB(t, func(t *testing.T, newDSN func() string) {
+		ctx := ctxT(t)
+		dsn := newDSN()
+		db := open(t, dsn)
+		tenants, users, links := benchWorld(3000)
+		var batch []extlink.Change
+		for _, x := range tenants {
+			batch = append(batch, extlink.AddTenant(x))
+		}
+		for _, x := range users {
+			batch = append(batch, extlink.AddUser(x))
+		}
+		for _, l := range links {
+			batch = append(batch, extlink.AddLink(l.A, l.B))
+		}
+		if len(batch) <= 10000 {
+			t.Fatalf("a batch of %d changes: want more than one run", len(batch))
+		}
+		more := []extlink.Change{extlink.RemoveUser(users[5].ID), extlink.RemoveLink(links[100].A, links[100].B),
+			extlink.AddUser(extlink.User{ID: "new", Tenant: tenants[0].ID}), extlink.AddLink("new", users[1].ID)}
+		want, err := (&extlink.Directory{}).With(batch...)
+		if err == nil {
+			want, err = want.With(more...)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, b := range [][]extlink.Change{batch, more} {
+			if _, err := db.Apply(ctx, b...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, rev, err := open(t, dsn).Directory(ctx)
+		if err != nil || rev != 2 {
+			t.Fatalf("Directory = revision %d, %v", rev, err)
+		}
+		same(t, "the tables", want, got)
+		s, err := catchUp(ctx, db.sql, db.d, &snapshot{&extlink.Directory{}, 0}, 0, nil)
+		if err != nil || s.rev != 2 {
+			t.Fatalf("replaying the log: revision %d, %v", s.rev, err)
+		}
+		same(t, "the log replayed", want, s.dir)
+	})
+}
