@@ -41,6 +41,10 @@ type DB struct {
 	lives  map[*Live]struct{}
 	closed bool
 
+	// loadRetries counts the loads read again because a commit landed
+	// between their two halves (for tests).
+	loadRetries atomic.Int64
+
 	// testHookBeforeCommit, if set, runs inside Apply's transaction after
 	// every row is written and before the commit.
 	testHookBeforeCommit func(ctx context.Context, tx *sql.Tx) error

@@ -248,3 +248,83 @@ func TestKilledMidTransaction(t *testing.T) {
 		same(t, "the directory after the retry", want, got)
 	})
 }
+
+// TestDirectoryWhileWriting reads the directory again and again while
+// another handle writes: each read is the directory of one revision
+// exactly (its users and its links from the same snapshot), as With built
+// it.
+func TestDirectoryWhileWriting(t *testing.T) {
+	eachDB(t, func(t *testing.T, newDSN func() string) {
+		ctx := ctxT(t)
+		dsn := newDSN()
+		writer, reader := open(t, dsn), open(t, dsn)
+		model, err := (&extlink.Directory{}).With(seed()...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := writer.Apply(ctx, seed()...); err != nil {
+			t.Fatal(err)
+		}
+		var mu sync.Mutex
+		models := map[Rev]*extlink.Directory{1: model}
+		done := make(chan error, 1)
+		stop := make(chan struct{})
+		go func() {
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					done <- nil
+					return
+				default:
+				}
+				// A user and a link to them: a load that took the users of one
+				// revision and the links of another would miss one or the other.
+				u := extlink.UserID(fmt.Sprintf("u%04d", i))
+				batch := []extlink.Change{addUser(i), extlink.AddLink(u, "b")}
+				if i%3 == 2 {
+					batch = []extlink.Change{extlink.RemoveUser(extlink.UserID(fmt.Sprintf("u%04d", i-1)))}
+				}
+				next, err := model.With(batch...)
+				if err != nil {
+					done <- err
+					return
+				}
+				// Recorded before the commit, which a reader may see before
+				// Apply returns.
+				mu.Lock()
+				models[Rev(i+2)] = next
+				mu.Unlock()
+				rev, err := writer.Apply(ctx, batch...)
+				if err != nil {
+					done <- err
+					return
+				}
+				if rev != Rev(i+2) {
+					done <- fmt.Errorf("Apply = revision %d; want %d", rev, i+2)
+					return
+				}
+				model = next
+			}
+		}()
+		revs := map[Rev]bool{}
+		for range 30 {
+			d, rev, err := reader.Directory(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mu.Lock()
+			want := models[rev]
+			mu.Unlock()
+			if want == nil {
+				t.Fatalf("Directory returned revision %d, never written", rev)
+			}
+			same(t, fmt.Sprintf("the directory at revision %d", rev), want, d)
+			revs[rev] = true
+		}
+		close(stop)
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("read %d distinct revisions while writing; %d reads were read again", len(revs), reader.loadRetries.Load())
+	})
+}

@@ -105,6 +105,7 @@ func (db *DB) load(ctx context.Context) (*extlink.Directory, Rev, error) {
 		case h.rev == p.rev:
 			return build(p, h.pairs)
 		}
+		db.loadRetries.Add(1)
 	}
 	var p *people
 	var pairs []int64
