@@ -29,10 +29,11 @@ type Live struct {
 	opts FollowOptions
 	cur  atomic.Pointer[liveSnap]
 
-	poke   chan struct{} // buffered: a request to poll now
-	stop   chan struct{}
-	done   chan struct{}
-	closed sync.Once
+	poke      chan struct{} // buffered: a request to poll now
+	stop      chan struct{}
+	done      chan struct{} // closed when run returns
+	listening sync.WaitGroup
+	closed    sync.Once
 
 	mu     sync.Mutex
 	status Status
@@ -121,7 +122,7 @@ func (db *DB) Follow(ctx context.Context, opts ...FollowOptions) (*Live, error) 
 	db.mu.Unlock()
 	go l.run()
 	if db.pgcfg != nil {
-		go l.listen()
+		l.listening.Go(l.listen)
 	}
 	return l, nil
 }
@@ -169,6 +170,7 @@ func (l *Live) Close() error {
 	l.closed.Do(func() {
 		close(l.stop)
 		<-l.done
+		l.listening.Wait()
 		l.db.mu.Lock()
 		delete(l.db.lives, l)
 		l.db.mu.Unlock()
