@@ -44,6 +44,9 @@ type DB struct {
 	// loadRetries counts the loads read again because a commit landed
 	// between their two halves (for tests).
 	loadRetries atomic.Int64
+	// testOneTxLoad makes Directory read everything in one transaction, as
+	// it does after three tries at once disagree (for tests).
+	testOneTxLoad bool
 
 	// testHookBeforeCommit, if set, runs inside Apply's transaction after
 	// every row is written and before the commit.

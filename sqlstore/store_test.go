@@ -270,3 +270,39 @@ func TestLargeBatch(t *testing.T) {
 		same(t, "the log replayed", want, s.dir)
 	})
 }
+
+// TestLoadInOneTransaction: the load that reads everything in one
+// transaction (Directory's last resort when writers keep committing
+// between its two halves) gives what the two-connection load gives.
+func TestLoadInOneTransaction(t *testing.T) {
+	eachDB(t, func(t *testing.T, newDSN func() string) {
+		ctx := ctxT(t)
+		db := open(t, newDSN())
+		tenants, users, links := benchWorld(2000)
+		var batch []extlink.Change
+		for _, x := range tenants {
+			batch = append(batch, extlink.AddTenant(x))
+		}
+		for _, x := range users {
+			batch = append(batch, extlink.AddUser(x))
+		}
+		for _, l := range links {
+			batch = append(batch, extlink.AddLink(l.A, l.B))
+		}
+		if _, err := db.Apply(ctx, batch...); err != nil {
+			t.Fatal(err)
+		}
+		want := extlink.MustNewDirectory(tenants, users, links)
+		d1, r1, err := db.Directory(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.testOneTxLoad = true
+		d2, r2, err := db.Directory(ctx)
+		if err != nil || r1 != 1 || r2 != 1 {
+			t.Fatalf("revisions %d and %d (%v); want 1", r1, r2, err)
+		}
+		same(t, "the two-connection load", want, d1)
+		same(t, "the one-transaction load", want, d2)
+	})
+}
