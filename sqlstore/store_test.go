@@ -306,3 +306,33 @@ func TestLoadInOneTransaction(t *testing.T) {
 		same(t, "the one-transaction load", want, d2)
 	})
 }
+
+// TestOpenConcurrently: processes starting at once on an empty database
+// create the schema once, and all open it.
+func TestOpenConcurrently(t *testing.T) {
+	eachDB(t, func(t *testing.T, newDSN func() string) {
+		ctx := ctxT(t)
+		dsn := newDSN()
+		const n = 4
+		errs := make(chan error, n)
+		for range n {
+			go func() {
+				db, err := Open(ctx, dsn)
+				if err == nil {
+					err = db.Close()
+				}
+				errs <- err
+			}()
+		}
+		for range n {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		db := open(t, dsn)
+		var rows, version int
+		if err := db.sql.QueryRowContext(ctx, `SELECT count(*), max(version) FROM extlink_schema`).Scan(&rows, &version); err != nil || rows != 1 || version != schemaVersion {
+			t.Fatalf("extlink_schema holds %d rows, version %d (%v); want 1 row, version %d", rows, version, err, schemaVersion)
+		}
+	})
+}
