@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"os/user"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -43,13 +45,50 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	reapPG()
 	pg, pgReason = startPG()
+	if pg != nil {
+		// Interrupted (^C, a timeout's SIGQUIT aside), stop the server too.
+		sig := make(chan os.Signal, 1)
+		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+		go func() {
+			<-sig
+			pg.stop()
+			os.RemoveAll(pg.dir)
+			os.Exit(2)
+		}()
+	}
 	code := m.Run()
 	if pg != nil {
 		pg.stop()
 		os.RemoveAll(pg.dir)
 	}
 	os.Exit(code)
+}
+
+// reapPG stops the servers, and removes the directories, that earlier
+// test processes started and could not stop because they were killed: a
+// directory of ours records its process's ID in owner.pid.
+func reapPG() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "extlink-pg-*"))
+	for _, dir := range dirs {
+		b, err := os.ReadFile(filepath.Join(dir, "owner.pid"))
+		if err != nil {
+			continue
+		}
+		pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+		if err != nil || pid <= 0 || syscall.Kill(pid, 0) == nil {
+			continue // alive, or not ours to judge
+		}
+		s := &pgServer{bin: findPGBin(), dir: dir}
+		if os.Geteuid() == 0 {
+			s.asUser = "postgres"
+		}
+		if _, err := os.Stat(filepath.Join(dir, "data", "postmaster.pid")); err == nil && s.bin != "" {
+			s.run("pg_ctl", "-D", filepath.Join(dir, "data"), "-m", "immediate", "-w", "stop")
+		}
+		os.RemoveAll(dir)
+	}
 }
 
 // pgRequired reports whether the PostgreSQL tests must run.
@@ -114,6 +153,9 @@ func startPG() (*pgServer, string) {
 	fail := func(format string, args ...any) (*pgServer, string) {
 		os.RemoveAll(dir)
 		return nil, fmt.Sprintf(format, args...)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "owner.pid"), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
+		return fail("%v", err)
 	}
 	if err := os.MkdirAll(filepath.Join(dir, "sock"), 0o755); err != nil {
 		return fail("%v", err)
