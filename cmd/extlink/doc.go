@@ -3,11 +3,10 @@
 // every answer: the rule that decided, the user or tenant that blocked it,
 // and what would fix it (R24).
 //
-// Install it with
-//
-//	go install github.com/extlink/extlink/cmd/extlink@latest
-//
-// or run it from a checkout with go run ./cmd/extlink.
+// It is a module of its own (github.com/extlink/extlink/cmd/extlink), so
+// that the library's users never download the database drivers it needs.
+// Install it from a checkout with go install ./cmd/extlink, or run it with
+// go run ./cmd/extlink.
 //
 // # Commands
 //
@@ -19,7 +18,15 @@
 //	extlink audit -world F [-max-steps N] TENANT         who in TENANT can end up in a group with an unlinked outsider (R23)
 //	extlink whatif -world F -change C [-change C ...]    what a directory change would flip, remove and expose (R25)
 //	extlink validate -world F                            list every problem of a world file
+//	extlink import -world F -db DSN                      write a world file into a database (package sqlstore)
+//	extlink export -db DSN                               write a database as a world file
 //	extlink help [COMMAND]                               usage; also extlink COMMAND -h
+//
+// Every command that reads -world F reads a database instead with -db DSN:
+// sqlite:PATH (a SQLite file) or postgres://... (PostgreSQL), as package
+// [github.com/extlink/extlink/sqlstore] keeps it; a group loaded from a
+// database is reconciled with its directory (R20), and a database holds no
+// address books.
 //
 // Flags may come before or after a command's other words; "--" ends them.
 // -format chooses the output: text or json, and also mermaid or dot for

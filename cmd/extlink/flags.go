@@ -12,13 +12,17 @@ import (
 	"github.com/extlink/extlink/world"
 )
 
-// options are the flags a command that reads a world shares: -world, and
-// -format with its shorthand -json. A command adds its own flags to fs
-// before parse.
+// options are the flags a command that reads a world shares: -world (or
+// -db), and -format with its shorthand -json. A command adds its own flags
+// to fs before parse.
 type options struct {
-	cmd     *command
-	fs      *flag.FlagSet
+	cmd *command
+	fs  *flag.FlagSet
+	// world is the world file; once load has read a database (-db), it
+	// names that database (its DSN, password hidden), for messages.
 	world   string
+	db      string // the database's DSN (-db), read instead of a world file
+	both    bool   // the command takes -world and -db together (import): parse leaves them to it
 	format  string
 	json    bool
 	formats []string // the formats the command writes; the first is the default
@@ -31,6 +35,7 @@ func newOptions(c *command, formats ...string) *options {
 	o.fs.SetOutput(io.Discard)
 	o.fs.Usage = func() {}
 	o.fs.StringVar(&o.world, "world", "", "the world file")
+	o.fs.StringVar(&o.db, "db", "", "the database: sqlite:PATH or postgres://... (instead of -world)")
 	if len(formats) > 1 {
 		o.fs.StringVar(&o.format, "format", formats[0], "the output format: "+strings.Join(formats, ", "))
 	}
@@ -75,21 +80,34 @@ func (o *options) parse(args []string, stdout, stderr io.Writer) (pos []string, 
 	if len(o.formats) > 1 && !slices.Contains(o.formats, o.format) {
 		return nil, o.cmd.usageError(stderr, "unknown format %q (want %s)", o.format, strings.Join(o.formats, ", ")), false
 	}
-	if o.world == "" {
-		return nil, o.cmd.usageError(stderr, "-world FILE is required"), false
+	switch {
+	case o.both:
+	case o.world == "" && o.db == "":
+		return nil, o.cmd.usageError(stderr, "-world FILE or -db DSN is required"), false
+	case o.world != "" && o.db != "":
+		return nil, o.cmd.usageError(stderr, "-world FILE and -db DSN: give one of them"), false
 	}
 	return pos, exitOK, true
 }
 
-// load reads and checks the world file. On failure it writes the error,
-// every problem of an invalid world included, to stderr and returns false.
+// load reads and checks the world file, or reads the database. On failure
+// it writes the error, every problem of an invalid world included, to
+// stderr and returns false.
 func (o *options) load(stderr io.Writer) (*world.World, bool) {
-	w, err := world.ReadFile(o.world)
+	w, err := o.read(stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "extlink %s: %v\n", o.cmd.name, err)
 		return nil, false
 	}
 	return w, true
+}
+
+// read reads the world file (-world) or the database (-db).
+func (o *options) read(stderr io.Writer) (*world.World, error) {
+	if o.db != "" {
+		return o.readDB(stderr)
+	}
+	return world.ReadFile(o.world)
 }
 
 // writeJSON writes v as indented JSON and a newline.

@@ -30,7 +30,7 @@ type command struct {
 
 // commands lists extlink's commands in the order help shows them.
 func commands() []*command {
-	return []*command{demoCmd, checkCmd, planCmd, auditCmd, whatifCmd, validateCmd}
+	return []*command{demoCmd, checkCmd, planCmd, auditCmd, whatifCmd, validateCmd, importCmd, exportCmd}
 }
 
 func lookupCommand(name string) *command {
@@ -71,6 +71,9 @@ Commands:
 
 Run 'extlink <command> -h' for a command's usage. The commands that read a
 world take it from a JSON world file (-world FILE); see examples/ for two.
+Each of them reads a database instead with -db DSN, where DSN is
+sqlite:PATH (a SQLite file) or postgres://... (PostgreSQL); import and
+export move a world between the two.
 
 Exit status: 0 allowed, valid or found, 1 denied, invalid or not found, 2
 usage or bad input; whatif, like diff, exits 1 when something would change.
@@ -78,6 +81,8 @@ usage or bad input; whatif, like diff, exits 1 when something would change.
 Examples:
   extlink check -world examples/seed.json talk me b
   extlink plan -world examples/seed.json me b
+  extlink import -world examples/seed.json -db sqlite:extlink.db
+  extlink check -db sqlite:extlink.db talk me b
 `)
 	return b.String()
 }

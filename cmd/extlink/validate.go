@@ -83,8 +83,8 @@ func runValidate(c *command, args []string, stdout, stderr io.Writer) int {
 	if len(pos) > 0 {
 		return c.usageError(stderr, "unexpected arguments %q", pos)
 	}
+	w, err := o.read(stderr)
 	res := validateResult{File: o.world, Problems: []problemJSON{}}
-	w, err := world.ReadFile(o.world)
 	var we *world.Error
 	switch {
 	case errors.As(err, &we):
