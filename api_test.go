@@ -17,7 +17,7 @@ func TestAPIContract(t *testing.T) {
 	)
 	tenant := extlink.Tenant{ID: tid, Name: "T", Policy: extlink.Policy{
 		Works: extlink.AccessAll, LINE: extlink.AccessListed, NoCalls: false,
-		MembersCreateGroups: true, NoSelfLeave: false,
+		MembersCreateGroups: true, MembersLeaveGroups: true,
 	}}
 	var access extlink.Access = extlink.AccessOff
 	_ = access

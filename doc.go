@@ -50,7 +50,7 @@
 //  1. A creates a group with B (R10),
 //  2. A invites me (R13),
 //  3. A hands me the master role (R17),
-//  4. A leaves (R18).
+//  4. I remove A (R16).
 //
 // I now share an external group with B, though I still cannot talk with B
 // 1:1 or call B. The package replays this trick, plans the shortest route for

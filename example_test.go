@@ -114,16 +114,25 @@ func Example_postSixSteps() {
 	// false
 }
 
-// A group keeps its external flag whoever leaves (R11, R19).
+// As in the vendor's product, members cannot leave a group themselves by
+// default: a master removes them (R18). A tenant may let its members leave
+// (MembersLeaveGroups, D5); the group keeps its external flag whoever leaves
+// (R11, R19), and its only master hands the role on first (D3).
 func ExampleGroup_Leave() {
 	d := postWorld()
 	g, _ := extlink.NewGroup(d, "a", "b")
 	g, _ = g.Invite(d, "a", "me")
+	_, err := g.Leave(d, "b")
+	fmt.Println(err)
+
+	open := extlink.Policy{Works: extlink.AccessAll, MembersCreateGroups: true, MembersLeaveGroups: true}
+	d, _ = d.With(extlink.SetPolicy("t1", open), extlink.SetPolicy("t2", open))
 	g, _ = g.Leave(d, "b")
 	fmt.Println(g, g.External())
-	_, err := g.Leave(d, "a")
+	_, err = g.Leave(d, "a")
 	fmt.Println(err)
 	// Output:
+	// extlink: b cannot leave the group: t2 does not let its members leave groups (D5); ask a master of the group to remove b
 	// external group [a* me] true
 	// extlink: a cannot leave the group: a is the group's only master (D3); hand the master role to another member first
 }
@@ -158,7 +167,7 @@ func ExamplePlan_Apply() {
 		{Op: extlink.OpCreateGroup, By: "a", Who: "b"},
 		{Op: extlink.OpInvite, By: "a", Who: "me"},
 		{Op: extlink.OpTransfer, By: "a", Who: "me"},
-		{Op: extlink.OpLeave, By: "a"},
+		{Op: extlink.OpRemove, By: "me", Who: "a"},
 	}
 	fmt.Println(p)
 	g, err := p.Apply(d)
@@ -167,7 +176,7 @@ func ExamplePlan_Apply() {
 	// 1. a creates a group with b (R10)
 	// 2. a invites me (R13)
 	// 3. a hands the master role to me (R17)
-	// 4. a leaves the group (R18)
+	// 4. me removes a (R16)
 	// external group [b me*] <nil>
 }
 
@@ -191,7 +200,7 @@ func ExampleReconcile() {
 }
 
 // PlanGroup finds the shortest route to a group of me and B (R22): four
-// steps, shorter than the post's six.
+// steps, shorter than the post's six, ending as the post does: I remove A.
 func ExamplePlanGroup() {
 	d := postWorld()
 	p, err := extlink.PlanGroup(d, "me", "b")
@@ -201,7 +210,7 @@ func ExamplePlanGroup() {
 	// 1. a creates a group with b (R10)
 	// 2. a invites me (R13)
 	// 3. a hands the master role to me (R17)
-	// 4. a leaves the group (R18)
+	// 4. me removes a (R16)
 	// <nil>
 }
 
@@ -231,8 +240,8 @@ func ExamplePlanGroup_twoHops() {
 	// 3. c hands the master role to a (R17)
 	// 4. a invites me (R13)
 	// 5. a hands the master role to me (R17)
-	// 6. c leaves the group (R18)
-	// 7. a leaves the group (R18)
+	// 6. me removes c (R16)
+	// 7. me removes a (R16)
 	// external group [b me*] <nil>
 }
 
@@ -248,7 +257,7 @@ func ExamplePlan_Mermaid() {
 	//     p1->>p2: 1. creates a group with b (R10)
 	//     p1->>p3: 2. invites me (R13)
 	//     p1->>p3: 3. hands the master role to me (R17)
-	//     Note over p1: 4. leaves the group (R18)
+	//     p3->>p1: 4. removes a (R16)
 }
 
 // The exposure of the post's company (R23): me can end up in a group with

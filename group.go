@@ -708,9 +708,11 @@ func (g Group) Transfer(d Store, from, to UserID) (Group, error) {
 	return n, nil
 }
 
-// Leave returns the group without who (R18). The only master cannot leave
-// while others remain: transfer first (D3). A member whose tenant forbids
-// leaving cannot leave at all (D5); an admin always can. When the last
+// Leave returns the group without who (R18). As in the vendor's product, a
+// member may leave only where their tenant lets members leave groups
+// ([Policy].MembersLeaveGroups, D5); otherwise a master removes them
+// ([Group.Remove]). An admin always may leave. The only master cannot leave
+// while others remain: transfer first (D3). When the last
 // member leaves, the group is dissolved (D4): it keeps its external flag and
 // refuses every later operation. The group stays a group at every size
 // (R19). It costs what [Group.Remove] does.

@@ -313,7 +313,7 @@ func sorted(ids []extlink.UserID) []extlink.UserID {
 // Table tests for each group refusal, its sentinel and its sentence.
 func TestGroupRefusals(t *testing.T) {
 	d := postDir(t, func(w *world) {
-		policy(w, "t2", func(p *extlink.Policy) { p.NoSelfLeave = true })
+		policy(w, "t1", func(p *extlink.Policy) { p.MembersLeaveGroups = true }) // t2 keeps the default (D5)
 		w.Users = append(w.Users, extlink.User{ID: "n", Tenant: "t1"}, extlink.User{ID: "x", Tenant: "t3"})
 		policy(w, "t3", func(p *extlink.Policy) { p.Works = extlink.AccessListed })
 		w.Links = append(w.Links, extlink.Link{A: "a", B: "x"})
@@ -464,7 +464,11 @@ func TestGroupInputErrors(t *testing.T) {
 // R18, D4, D8: the last member leaving dissolves the group; it keeps its
 // flag, has no members, and refuses everything after.
 func TestDissolve(t *testing.T) {
-	d := postDir(t, nil)
+	d := postDir(t, func(w *world) {
+		for _, tn := range []extlink.TenantID{"t1", "t2"} {
+			policy(w, tn, func(p *extlink.Policy) { p.MembersLeaveGroups = true })
+		}
+	})
 	g, _ := extlink.NewGroup(d, "a", "b")
 	g, _ = g.Leave(d, "b")
 	if g.Len() != 1 || !g.External() || g.Dissolved() {
@@ -490,11 +494,12 @@ func TestDissolve(t *testing.T) {
 	}
 }
 
-// D5: with NoSelfLeave a member cannot leave, an admin can, and removal
-// still works; the group then cannot dissolve by leaving.
-func TestNoSelfLeave(t *testing.T) {
+// R18, D5: by default (MembersLeaveGroups off, as in the vendor's product)
+// a member cannot leave, an admin can, and removal still works; the group
+// then cannot dissolve by a member leaving. Where the tenant allows it, the
+// member may leave.
+func TestMembersLeaveGroups(t *testing.T) {
 	d := postDir(t, func(w *world) {
-		policy(w, "t1", func(p *extlink.Policy) { p.NoSelfLeave = true })
 		user(w, "me", func(u *extlink.User) { u.Role = extlink.Admin })
 	})
 	g, _ := extlink.NewGroup(d, "a", "me")
@@ -503,15 +508,26 @@ func TestNoSelfLeave(t *testing.T) {
 	}
 	g, _ = g.Appoint(d, "a", "me")
 	if _, err := g.Leave(d, "a"); causeOf(err) != extlink.ErrNotPermitted {
-		t.Errorf("a member leaving under NoSelfLeave: %v", err)
+		t.Errorf("a member leaving by default: %v", err)
 	}
 	g, err := g.Remove(d, "me", "a")
 	if err != nil || g.Len() != 1 {
-		t.Errorf("removal under NoSelfLeave: %v %v", g, err)
+		t.Errorf("removal by default: %v %v", g, err)
 	}
 	solo, _ := extlink.NewGroup(d, "a")
 	if _, err := solo.Leave(d, "a"); causeOf(err) != extlink.ErrNotPermitted {
-		t.Errorf("the last member under NoSelfLeave: %v", err)
+		t.Errorf("the last member by default: %v", err)
+	}
+	allowed := postDir(t, func(w *world) {
+		policy(w, "t1", func(p *extlink.Policy) { p.MembersLeaveGroups = true })
+	})
+	g, _ = extlink.NewGroup(allowed, "a", "me")
+	g, _ = g.Transfer(allowed, "a", "me")
+	if g, err = g.Leave(allowed, "a"); err != nil || g.Len() != 1 {
+		t.Errorf("a member leaving with MembersLeaveGroups: %v %v", g, err)
+	}
+	if g, err = g.Leave(allowed, "me"); err != nil || !g.Dissolved() {
+		t.Errorf("the last member leaving with MembersLeaveGroups: %v %v", g, err)
 	}
 }
 
@@ -658,7 +674,7 @@ func TestBigGroupMatchesReference(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		n := rapid.IntRange(40, 150).Draw(t, "users")
 		open := extlink.Policy{Works: extlink.AccessAll, MembersCreateGroups: true,
-			NoSelfLeave: rapid.Bool().Draw(t, "noleave")}
+			MembersLeaveGroups: rapid.Bool().Draw(t, "leave")}
 		w := world{Tenants: []extlink.Tenant{{ID: "t1", Policy: open}, {ID: "t2", Policy: open}}}
 		for i := range n {
 			tn := extlink.TenantID("t1")

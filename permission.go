@@ -262,7 +262,7 @@ func newRec(u User, pol Policy, idx, tidx int32) rec {
 	if u.Role == Admin || pol.MembersCreateGroups {
 		r.flags |= fCreate
 	}
-	if u.Role == Admin || !pol.NoSelfLeave {
+	if u.Role == Admin || pol.MembersLeaveGroups {
 		r.flags |= fLeave
 	}
 	return r

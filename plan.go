@@ -13,9 +13,11 @@ import (
 // each person is added by a master who can talk with them 1:1, masters are
 // appointed before they add anyone, the creator's tenant lets them create
 // groups, everyone in an external group is allowed there, and everyone but
-// me and target is out of the group at the end. For the post's cast it is
-// four steps: A creates a group with B, invites me, hands me the master role
-// and leaves.
+// me and target is out of the group at the end: each leaves where its
+// tenant lets members leave groups, and me removes it otherwise (R16, R18,
+// D5). For the post's cast it is four steps: A creates a group with B,
+// invites me and hands me the master role, and I remove A, as the post does
+// (A leaves instead where A's tenant allows it).
 //
 // "Shortest" counts [Step]s over the full op set, rooms included; ties are
 // broken by ID order, so the same directory and query always give the same

@@ -198,7 +198,9 @@ func TestPlanGroupApplies(t *testing.T) {
 	})
 }
 
-// R22: the post's cast needs four steps; the post's own six are longer.
+// R22: the post's cast needs four steps, ending as the post does (me
+// removes a); where a's tenant lets members leave, a leaves instead. The
+// post's own six steps are longer.
 func TestPlanGroupPost(t *testing.T) {
 	d := postDir(t, nil)
 	p, err := extlink.PlanGroup(d, "me", "b")
@@ -209,10 +211,20 @@ func TestPlanGroupPost(t *testing.T) {
 		{Op: extlink.OpCreateGroup, By: "a", Who: "b"},
 		{Op: extlink.OpInvite, By: "a", Who: "me"},
 		{Op: extlink.OpTransfer, By: "a", Who: "me"},
-		{Op: extlink.OpLeave, By: "a"},
+		{Op: extlink.OpRemove, By: "me", Who: "a"},
 	}
 	if diff := cmp.Diff(want, p); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+	checkPlan(t, d, p, "me", "b")
+	leave := postDir(t, func(w *world) { policy(w, "t1", func(p *extlink.Policy) { p.MembersLeaveGroups = true }) })
+	p, err = extlink.PlanGroup(leave, "me", "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want[3] = extlink.Step{Op: extlink.OpLeave, By: "a"}
+	if diff := cmp.Diff(want, p); diff != "" {
+		t.Errorf("members may leave: (-want +got):\n%s", diff)
 	}
 	// Linked: the direct plan.
 	p, err = extlink.PlanGroup(d, "a", "b")
@@ -269,7 +281,7 @@ func TestPlanGroupUnreachable(t *testing.T) {
 
 func TestPlanString(t *testing.T) {
 	p, _ := extlink.PlanGroup(postDir(t, nil), "me", "b")
-	want := "1. a creates a group with b (R10)\n2. a invites me (R13)\n3. a hands the master role to me (R17)\n4. a leaves the group (R18)"
+	want := "1. a creates a group with b (R10)\n2. a invites me (R13)\n3. a hands the master role to me (R17)\n4. me removes a (R16)"
 	if got := p.String(); got != want {
 		t.Errorf("got\n%s", got)
 	}

@@ -43,7 +43,7 @@ const (
 	D2                  // no outsider into an internal group
 	D3                  // the last master cannot leave while others remain
 	D4                  // the last member leaving dissolves the group
-	D5                  // a tenant may forbid leaving
+	D5                  // a tenant may let its members leave groups
 	D6                  // reconcile promotes the earliest member
 	D7                  // the order refusals are checked in
 	D8                  // LINE-user clarifications
@@ -68,7 +68,7 @@ var ruleSummaries = [ruleEnd]string{
 	R15: "a master may resign while another master remains",
 	R16: "a master may remove any other member",
 	R17: "a master may hand the master role to a member",
-	R18: "a member may leave; the last master only when alone",
+	R18: "members leave only where their tenant allows it; the last master only when alone",
 	R19: "a group stays a group down to one member",
 	R20: "members no longer allowed in an external group are removed",
 	R21: "the post's six steps replay",
@@ -83,7 +83,7 @@ var ruleSummaries = [ruleEnd]string{
 	D2:  "no outsider is invited into an internal group",
 	D3:  "the last master cannot leave while others remain",
 	D4:  "the last member leaving dissolves the group",
-	D5:  "a tenant may forbid its members to leave groups",
+	D5:  "a tenant may let its members leave groups themselves; by default a master removes them",
 	D6:  "if reconciling removes every master, the earliest remaining member becomes master",
 	D7:  "refusals are checked in a fixed order",
 	D8:  "LINE users: own tenant for R11, only the tenant side checked for talk",

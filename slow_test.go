@@ -129,7 +129,7 @@ func (w world) mayCreateGroups(u extlink.User) bool {
 }
 
 func (w world) mayLeave(u extlink.User) bool {
-	return u.Role == extlink.Admin || !w.tenant(u.Tenant).Policy.NoSelfLeave
+	return u.Role == extlink.Admin || w.tenant(u.Tenant).Policy.MembersLeaveGroups
 }
 
 // refGroup is a group as plain data.

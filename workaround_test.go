@@ -87,7 +87,10 @@ func TestApplyMalformed(t *testing.T) {
 
 // Every op applies and reads as a sentence.
 func TestApplyEveryOp(t *testing.T) {
-	d := postDir(t, func(w *world) { w.Users = append(w.Users, extlink.User{ID: "n", Tenant: "t1"}) })
+	d := postDir(t, func(w *world) {
+		w.Users = append(w.Users, extlink.User{ID: "n", Tenant: "t1"})
+		policy(w, "t1", func(p *extlink.Policy) { p.MembersLeaveGroups = true })
+	})
 	p := extlink.Plan{
 		{Op: extlink.OpCreateGroup, By: "a"},
 		{Op: extlink.OpInvite, By: "a", Who: "me"},

@@ -29,7 +29,8 @@ with spaces):
   T.line=off|all|listed     who in T may talk with LINE users
   T.calls=on|off            T's calls switch
   T.create=members|admins   who in T may create groups
-  T.leave=yes|no            whether T's members may leave groups themselves
+  T.leave=yes|no            whether T's members may leave groups themselves (by
+                            default they cannot: a master removes them)
   connect U, disconnect U   put user U on or off its tenant's connected members;
                             also written U.connected=yes|no
   link A B, unlink A B      add or remove the link between users A and B
@@ -426,7 +427,7 @@ func parseChange(d *extlink.Directory, text string) (extlink.Change, error) {
 	case "leave":
 		var on bool
 		on, err = yesNo()
-		p.NoSelfLeave = !on
+		p.MembersLeaveGroups = on
 	case "create":
 		switch value {
 		case "members":

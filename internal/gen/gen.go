@@ -77,7 +77,7 @@ func New(c Config) *World {
 	}
 	big := c.BigTenant > 0 && len(sizes) > 0 && sizes[0] == c.BigTenant
 	if big {
-		w.Tenants[0].Policy = extlink.Policy{Works: extlink.AccessListed, NoSelfLeave: true}
+		w.Tenants[0].Policy = extlink.Policy{Works: extlink.AccessListed} // members cannot leave groups (D5)
 	}
 	w.Users = make([]extlink.User, 0, c.Users)
 	for t, s := range sizes {
@@ -151,7 +151,7 @@ func policy(rng *rand.Rand) extlink.Policy {
 		LINE:                access(),
 		NoCalls:             rng.IntN(10) == 0,
 		MembersCreateGroups: rng.IntN(2) == 0,
-		NoSelfLeave:         rng.IntN(3) == 0,
+		MembersLeaveGroups:  rng.IntN(3) != 0,
 	}
 }
 
