@@ -64,6 +64,10 @@ func TestAPIContract(t *testing.T) {
 	var n int = room.Len()
 	_, _, _ = members, has, n
 	_ = room.Equal(room)
+	var left extlink.Room
+	left, err = room.Leave(d, "b")
+	must(err)
+	_ = left
 
 	g, err = extlink.NewGroup(d, "a", "b")
 	must(err)

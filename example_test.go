@@ -114,6 +114,22 @@ func Example_postSixSteps() {
 	// false
 }
 
+// Anyone may leave a room (R8); once everyone has, the room is gone.
+func ExampleRoom_Leave() {
+	d := postWorld()
+	r, _ := extlink.NewRoom(d, "a", "b")
+	r, _ = r.Leave(d, "b")
+	fmt.Println(r)
+	r, _ = r.Leave(d, "a")
+	fmt.Println(r)
+	_, err := r.Invite(d, "a", "me")
+	fmt.Println(errors.Is(err, extlink.ErrDissolved))
+	// Output:
+	// room [a]
+	// room gone
+	// true
+}
+
 // As in the vendor's product, members cannot leave a group themselves by
 // default: a master removes them (R18). A tenant may let its members leave
 // (MembersLeaveGroups, D5); the group keeps its external flag whoever leaves
