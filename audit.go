@@ -13,12 +13,16 @@ import (
 type Exposure struct {
 	Member   UserID   // the tenant's member: me in the plan
 	Outsider UserID   // the outsider: target in the plan
-	Steps    int      // the length of the shortest plan (R22)
-	Via      []UserID // the others a shortest plan needs: the chain from Member to Outsider, then the creator, if off the chain
+	Steps    int      // the length of the shortest plan (R22); 0 when a given group already is such a group
+	Via      []UserID // the others a shortest plan needs: the chain from Member to Outsider, then the creator, if off the chain; for a plan on an existing group, everyone else it names, in order
+	Group    int      // the existing group the shortest plan starts from (k: groups[k-1]), or 0 for a new group
 }
 
-// Plan returns a shortest plan for e, as [PlanGroup] finds it.
-func (e Exposure) Plan(d Store) (Plan, error) { return PlanGroup(d, e.Member, e.Outsider) }
+// Plan returns a shortest plan for e, as [PlanGroup] finds it with the same
+// groups as the audit.
+func (e Exposure) Plan(d Store, groups ...Group) (Plan, error) {
+	return PlanGroup(d, e.Member, e.Outsider, groups...)
+}
 
 // String returns e in a line: "me -> b: 4 steps via a".
 func (e Exposure) String() string {
@@ -41,15 +45,23 @@ func (e Exposure) String() string {
 // directory most members are then exposed to most outsiders. 4 steps is the
 // post's trick through one colleague; 7 goes through two people.
 //
-// The results come sorted by member and then outsider ID, one member at a
-// time, so a large tenant's exposure need not be held in memory at once. An
-// unknown tenant is an error.
+// groups are the groups that exist (R22, R23): a plan may start from one of
+// them, and an exposure through one is often shorter, or there already (0
+// steps). Take them as Reconcile leaves them in d.
+//
+// The results stream: they come sorted by member and then outsider ID, one
+// member at a time, as each member's search ends, so a large tenant's
+// exposure is never held in memory at once, and breaking out of the range
+// stops the work. An unknown tenant is an error.
 //
 // Cost: one search per member (not per pair), over the (user, phase) states
 // within maxSteps of it; each state costs its user's links, and each tenant's
 // member list is walked at most once per phase. With a small maxSteps that is
-// the neighbourhood of the member's colleagues who may create groups.
-func Audit(d Store, t TenantID, maxSteps int) (iter.Seq[Exposure], error) {
+// the neighbourhood of the member's colleagues who may create groups. With
+// groups, each outsider a group could bring within maxSteps of the member
+// (members of the groups near the member, and people near those) is also
+// planned for with [PlanGroup].
+func Audit(d Store, t TenantID, maxSteps int, groups ...Group) (iter.Seq[Exposure], error) {
 	if d == nil {
 		return nil, fmt.Errorf("extlink: audit: unknown tenant %q", t)
 	}
@@ -67,7 +79,11 @@ func Audit(d Store, t TenantID, maxSteps int) (iter.Seq[Exposure], error) {
 			if !ok {
 				continue
 			}
-			for _, e := range exposures(g, me, budget) {
+			es := exposures(g, me, budget)
+			if len(groups) > 0 {
+				es = withGroups(d, g, me, budget, es, groups)
+			}
+			for _, e := range es {
 				if !yield(e) {
 					return
 				}
@@ -442,4 +458,166 @@ func newWalkHeap(g graph) *minHeap[walkItem] {
 		}
 		return a.s.ph < b.s.ph
 	}}
+}
+
+// withGroups returns es, the exposures of member me from scratch, sorted by
+// outsider, with the outsiders that the groups bring within budget planned
+// for again with them: a shorter plan replaces the exposure or adds one.
+func withGroups(d Store, g graph, me int32, budget int32, es []Exposure, groups []Group) []Exposure {
+	rme := g.rec(me)
+	if rme.kind != WorksUser {
+		return es
+	}
+	mine := map[int32]bool{}
+	for _, u := range g.links(me) {
+		mine[u] = true
+	}
+	target := func(u int32) bool {
+		ru := g.rec(u)
+		return ru.kind == WorksUser && !colleague(rme, ru) && u != me && !mine[u]
+	}
+	// Hop distances from me, as far as a plan within budget reaches.
+	dm := hopsFrom(g, []int32{me}, hops(budget)+1)
+	cand := map[int32]bool{}
+	for _, gr := range groups {
+		if gr.dissolved || gr.r.n == 0 {
+			continue
+		}
+		var mem []int32
+		near, in := int32(maxCost), false
+		for m := range gr.r.all() {
+			n, ok := g.node(m.id)
+			if !ok {
+				mem = nil
+				break
+			}
+			mem = append(mem, n)
+			if n == me {
+				in = true
+			}
+			if h, ok := dm[n]; ok && h < near {
+				near = h
+			}
+		}
+		if len(mem) == 0 || !in && near == maxCost {
+			continue
+		}
+		// A plan from this group costs at least its exits, and the chain
+		// that brings me in.
+		lb := int32(len(mem)) - 2
+		if !in {
+			lb += wInviter*(near-1) + wMe
+		}
+		if lb > budget {
+			continue
+		}
+		for _, n := range mem {
+			if target(n) {
+				cand[n] = true
+			}
+		}
+		if gr.external {
+			// An outsider h hops from the group needs h-1 intermediaries
+			// and its join, whatever else the plan shares with me's chain.
+			for n := range hopsFrom(g, mem, hops(budget-int32(len(mem))+4)) {
+				if target(n) {
+					cand[n] = true
+				}
+			}
+		}
+	}
+	if len(cand) == 0 {
+		return es
+	}
+	at := map[UserID]int{}
+	for i, e := range es {
+		at[e.Outsider] = i
+	}
+	mid := g.id(me)
+	for n := range cand {
+		tid := g.id(n)
+		p, err := PlanGroup(d, mid, tid, groups...)
+		if err != nil || len(p) > int(budget) || len(p) > 0 && p[0].Group == 0 {
+			continue // no plan, too long, or no shorter than from scratch
+		}
+		e := Exposure{Member: mid, Outsider: tid, Steps: len(p), Via: named(p, mid, tid)}
+		e.Group = groupOf(p, groups, mid, tid)
+		if i, ok := at[tid]; ok {
+			if e.Steps < es[i].Steps {
+				es[i] = e
+			}
+			continue
+		}
+		at[tid] = len(es)
+		es = append(es, e)
+	}
+	slices.SortFunc(es, func(a, b Exposure) int {
+		if a.Outsider < b.Outsider {
+			return -1
+		}
+		return 1
+	})
+	return es
+}
+
+// groupOf returns the group a plan on existing groups starts from; for the
+// empty plan, the first given group that already is the goal.
+func groupOf(p Plan, groups []Group, me, target UserID) int {
+	if len(p) > 0 {
+		return p[0].Group
+	}
+	for i, g := range groups {
+		if !g.dissolved && g.r.n == 2 && g.r.has(me) && g.r.has(target) && len(g.masters) == 1 && g.masters[0] == me {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// named returns everyone p names but me and target, in order of first
+// appearance.
+func named(p Plan, me, target UserID) []UserID {
+	var out []UserID
+	for _, s := range p {
+		for _, u := range [...]UserID{s.By, s.Who} {
+			if u != "" && u != me && u != target && !slices.Contains(out, u) {
+				out = append(out, u)
+			}
+		}
+	}
+	return out
+}
+
+// hopsFrom returns the hop distances from the sources, up to depth, over
+// the external-group graph: users allowed in an external group, through
+// links and colleagues.
+func hopsFrom(g graph, src []int32, depth int32) map[int32]int32 {
+	dist := map[int32]int32{}
+	for _, n := range src {
+		dist[n] = 0
+	}
+	cur := src
+	seenT := map[int32]bool{}
+	for k := int32(0); k < depth && len(cur) > 0; k++ {
+		var next []int32
+		visit := func(u int32) {
+			if _, ok := dist[u]; !ok && inM(g.rec(u)) {
+				dist[u] = k + 1
+				next = append(next, u)
+			}
+		}
+		for _, v := range cur {
+			for _, u := range g.links(v) {
+				visit(u)
+			}
+			if r := g.rec(v); r.kind == WorksUser && !seenT[r.tidx] {
+				seenT[r.tidx] = true
+				for _, u := range g.members(v) {
+					visit(u)
+				}
+			}
+		}
+		cur = next
+	}
+	return dist
 }

@@ -11,14 +11,20 @@ import (
 	"pgregory.net/rapid"
 )
 
-// R23: on random worlds of up to 30 users, the audit of every tenant lists
-// exactly the pairs (member, outsider) that PlanGroup can join without a
-// link, with PlanGroup's length; a limit keeps the shorter ones.
+// R23: on random worlds of up to 30 users, with random existing groups, the
+// audit of every tenant lists exactly the pairs (member, outsider) that
+// PlanGroup, given the same groups, can join without a link, with
+// PlanGroup's length; a limit keeps the shorter ones.
 func TestAuditMatchesPlanGroup(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		w := genPlanWorld(t, 5, 30)
 		d := mustDir(t, w)
 		limit := rapid.SampledFrom([]int{0, 0, 4, 5, 7}).Draw(t, "limit")
+		var ids []extlink.UserID
+		for _, u := range w.Users {
+			ids = append(ids, u.ID)
+		}
+		groups := genGroups(t, d, ids, 3)
 		for _, tn := range w.Tenants {
 			want := map[string]int{}
 			for _, m := range w.Users {
@@ -29,14 +35,14 @@ func TestAuditMatchesPlanGroup(t *testing.T) {
 					if o.Kind != extlink.WorksUser || o.Tenant == tn.ID || w.linked(m.ID, o.ID) {
 						continue
 					}
-					if p, err := extlink.PlanGroup(d, m.ID, o.ID); err == nil && (limit <= 0 || len(p) <= limit) {
+					if p, err := extlink.PlanGroup(d, m.ID, o.ID, groups...); err == nil && (limit <= 0 || len(p) <= limit) {
 						want[string(m.ID)+">"+string(o.ID)] = len(p)
 					} else if err != nil && !errors.Is(err, extlink.ErrUnreachable) {
 						t.Fatal(err)
 					}
 				}
 			}
-			seq, err := extlink.Audit(d, tn.ID, limit)
+			seq, err := extlink.Audit(d, tn.ID, limit, groups...)
 			if err != nil {
 				t.Fatal(err)
 			}

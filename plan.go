@@ -26,11 +26,11 @@ import (
 // When no plan exists the error is an *[UnreachableError], which wraps
 // [ErrUnreachable] and the sentinel of its reason, and says what would help.
 // Naming a user twice (me == target) is an ordinary error.
-func PlanGroup(d Store, me, target UserID) (Plan, error) {
-	return planGroup(d, me, target, false)
+func PlanGroup(d Store, me, target UserID, groups ...Group) (Plan, error) {
+	return planGroup(d, me, target, false, groups)
 }
 
-func planGroup(d Store, me, target UserID, exhaustive bool) (Plan, error) {
+func planGroup(d Store, me, target UserID, exhaustive bool, groups []Group) (Plan, error) {
 	if me == target {
 		return nil, fmt.Errorf("extlink: plan: me and target are both %s", me)
 	}
@@ -41,20 +41,33 @@ func planGroup(d Store, me, target UserID, exhaustive bool) (Plan, error) {
 	}
 	s.exhaustive = exhaustive
 	best := s.internal()
-	if ext, uerr := s.external(best); uerr == nil {
+	var scratch Plan
+	if ext, err := s.external(best); err == nil {
 		best = ext
 	} else if best.kind == candNone {
+		uerr = err
+	}
+	if best.kind != candNone {
+		p, err := s.build(best)
+		if err == nil && len(p) != int(best.cost) {
+			// The cost model and the plan it stands for must agree.
+			err = fmt.Errorf("extlink: internal error: a plan of cost %d came out as %d steps", best.cost, len(p))
+		}
+		if err != nil {
+			return nil, err
+		}
+		scratch = p
+	}
+	if len(groups) > 0 {
+		// An existing group wins only when strictly shorter (R22).
+		if c, ok := s.fromGroups(groups, best.cost); ok {
+			return s.buildFrom(c)
+		}
+	}
+	if uerr != nil {
 		return nil, uerr
 	}
-	p, err := s.build(best)
-	if err == nil && len(p) != int(best.cost) {
-		// The cost model and the plan it stands for must agree.
-		err = fmt.Errorf("extlink: internal error: a plan of cost %d came out as %d steps", best.cost, len(p))
-	}
-	if err != nil {
-		return nil, err
-	}
-	return p, nil
+	return scratch, nil
 }
 
 // UnreachableError says why no plan puts two users in a group of their own
@@ -349,11 +362,11 @@ func (s *search) build(c candidate) (Plan, error) {
 	me, tg := id(s.me), id(s.tg)
 	switch c.kind {
 	case candInternal1:
-		return Plan{{OpCreateGroup, me, tg}}, nil
+		return Plan{{Op: OpCreateGroup, By: me, Who: tg}}, nil
 	case candInternal2:
-		return Plan{{OpCreateGroup, tg, me}, {OpTransfer, tg, me}}, nil
+		return Plan{{Op: OpCreateGroup, By: tg, Who: me}, {Op: OpTransfer, By: tg, Who: me}}, nil
 	case candInternal4:
-		p := Plan{{OpCreateGroup, id(c.c), tg}, {OpInvite, id(c.c), me}, {OpTransfer, id(c.c), me}}
+		p := Plan{{Op: OpCreateGroup, By: id(c.c), Who: tg}, {Op: OpInvite, By: id(c.c), Who: me}, {Op: OpTransfer, By: id(c.c), Who: me}}
 		return append(p, s.exit(c.c)), nil
 	}
 	t := &tree{root: c.c, children: map[int32][]int32{}, in: map[int32]bool{c.c: true}}
@@ -416,7 +429,7 @@ func (s *search) steps(t *tree) (Plan, error) {
 		}
 		t.in[p] = true
 	}
-	plan := Plan{{OpCreateGroup, id(c), id(p)}}
+	plan := Plan{{Op: OpCreateGroup, By: id(c), Who: id(p)}}
 	order := []int32{c}
 	for i := 0; i < len(order); i++ {
 		v := order[i]
@@ -424,7 +437,7 @@ func (s *search) steps(t *tree) (Plan, error) {
 		var promote []int32
 		for _, u := range kids {
 			if u != p {
-				plan = append(plan, Step{OpInvite, id(v), id(u)})
+				plan = append(plan, Step{Op: OpInvite, By: id(v), Who: id(u)})
 			}
 			if u == s.me || len(t.children[u]) > 0 {
 				promote = append(promote, u)
@@ -436,7 +449,7 @@ func (s *search) steps(t *tree) (Plan, error) {
 			if k == len(promote)-1 && v != s.me {
 				op = OpTransfer
 			}
-			plan = append(plan, Step{op, id(v), id(u)})
+			plan = append(plan, Step{Op: op, By: id(v), Who: id(u)})
 		}
 	}
 	// Everyone but me and target leaves, in join order.
