@@ -68,12 +68,12 @@ func Audit(d Store, t TenantID, maxSteps int, groups ...Group) (iter.Seq[Exposur
 	if _, ok := d.Tenant(t); !ok {
 		return nil, fmt.Errorf("extlink: audit: unknown tenant %q", t)
 	}
-	g := graphOf(d)
 	budget := int32(maxSteps)
 	if maxSteps <= 0 {
 		budget = maxCost
 	}
 	return func(yield func(Exposure) bool) {
+		g := graphOf(d) // per range: a generic store's graph caches what it reads
 		for id := range d.Members(t) {
 			me, ok := g.node(id)
 			if !ok {

@@ -3,10 +3,12 @@ package extlink_test
 import (
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"testing"
 
 	"github.com/extlink/extlink"
+	"github.com/extlink/extlink/internal/gen"
 	"github.com/google/go-cmp/cmp"
 	"pgregory.net/rapid"
 )
@@ -74,5 +76,54 @@ func TestAuditUnknownTenant(t *testing.T) {
 	}
 	if _, err := extlink.Audit(nil, "t1", 4); err == nil {
 		t.Error("nil store accepted")
+	}
+}
+
+// countingStore counts the users whose links a search reads: the users it
+// expands.
+type countingStore struct {
+	extlink.Store
+	links int
+}
+
+func (s *countingStore) Links(u extlink.UserID) iter.Seq[extlink.UserID] {
+	s.links++
+	return s.Store.Links(u)
+}
+
+// R23: the audit streams. On a large generated world the first row comes
+// after a small part of the work the whole audit does (counted as users
+// expanded, not as time), and breaking out of the range stops the work.
+func TestAuditStreams(t *testing.T) {
+	w := gen.New(gen.Config{Users: 20_000, BigTenant: 2_000, Seed: 7})
+	d, err := extlink.NewDirectory(w.Tenants, w.Users, w.Links)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tn := range []extlink.TenantID{"t0000000"} { // 2,000 members
+		s := &countingStore{Store: d}
+		seq, err := extlink.Audit(s, tn, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := 0
+		for range seq {
+			rows++
+			break
+		}
+		first := s.links
+		if rows == 0 {
+			t.Fatalf("%s: no exposure to stream", tn)
+		}
+		s.links = 0
+		rows = 0
+		for range seq {
+			rows++
+		}
+		total := s.links
+		t.Logf("%s: %d rows; users expanded before the first row %d, for all %d", tn, rows, first, total)
+		if first*20 > total {
+			t.Errorf("%s: the first row came after %d of %d expansions: not streamed", tn, first, total)
+		}
 	}
 }

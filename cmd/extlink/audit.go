@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 
@@ -31,7 +32,8 @@ as Reconcile leaves them (R20): a plan may start from one of them, and is
 then often shorter; "via" then names everyone else the plan names, and the
 group is given. 'extlink plan MEMBER OUTSIDER' shows a plan step by step.
 Rows are written as the audit finds them, member by member, so a large
-tenant's audit starts printing at once and is never held in memory whole.
+tenant's audit starts printing at once and is never held in memory whole;
+when standard error is a terminal, it shows the progress there.
 
 Flags:
   -world FILE     the world file (required)
@@ -148,6 +150,7 @@ func runAudit(c *command, args []string, stdout, stderr io.Writer) int {
 		out = newAuditText(stdout, w.Directory, t)
 	}
 	n, members, last := 0, 0, ""
+	progress := terminal(stderr)
 	for e := range seq {
 		name := ""
 		if e.Group > 0 {
@@ -159,7 +162,13 @@ func runAudit(c *command, args []string, stdout, stderr io.Writer) int {
 		n++
 		if m := string(e.Member); m != last {
 			members, last = members+1, m
+			if progress {
+				fmt.Fprintf(stderr, "\rextlink audit: %d rows so far, at member %s\033[K", n, m)
+			}
 		}
+	}
+	if progress && n > 0 {
+		fmt.Fprint(stderr, "\r\033[K")
 	}
 	if err == nil {
 		err = out.end(auditResult{Tenant: string(t), MaxSteps: *maxSteps}, n, members)
@@ -172,6 +181,16 @@ func runAudit(c *command, args []string, stdout, stderr io.Writer) int {
 		return exitNo
 	}
 	return exitOK
+}
+
+// terminal reports whether w is a terminal, where audit shows its progress.
+func terminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // auditWriter writes audit's rows as they come, then its end.
