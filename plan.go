@@ -46,6 +46,12 @@ func planGroup(d Store, me, target UserID, exhaustive bool, groups []Group) (Pla
 		best = ext
 	} else if best.kind == candNone {
 		uerr = err
+		if colleague(s.rme, s.rtg) {
+			// Colleagues need only an internal group, which nobody in
+			// their tenant may create: that is the blame, not whatever
+			// keeps them from an external one (R12).
+			uerr = &UnreachableError{Me: me, Target: target, Reason: ReasonNoGroupRights, Tenant: s.rme.tenant}
+		}
 	}
 	if best.kind != candNone {
 		p, err := s.build(best)

@@ -390,6 +390,10 @@ func TestPlanGroupUnreachable(t *testing.T) {
 			"extlink: no plan puts me and b in a group of their own: t1 does not allow talk with outside LINE WORKS users, so me cannot be in an external group (R12); ask t1's admin to allow it"},
 		{"no chain", func(w *world) { w.Links = nil }, "me", "b", extlink.ErrNotLinked,
 			"extlink: no plan puts me and b in a group of their own: no chain of people who can talk 1:1 connects them (R13); link me with b, or with someone linked with b"},
+		{"colleagues, no creator", func(w *world) {
+			policy(w, "t1", func(p *extlink.Policy) { *p = extlink.Policy{} })
+		}, "me", "a", extlink.ErrNotPermitted,
+			"extlink: no plan puts me and a in a group of their own: nobody who may create groups is on a chain between them (R12); let t1's members create groups, or ask one of its admins to build the group"},
 		{"no creator", func(w *world) {
 			for i := range w.Tenants {
 				w.Tenants[i].Policy.MembersCreateGroups = false
