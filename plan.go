@@ -19,9 +19,27 @@ import (
 // invites me and hands me the master role, and I remove A, as the post does
 // (A leaves instead where A's tenant allows it).
 //
+// groups are the groups that already exist (R22). A plan may start from
+// one of them instead of creating a group: its masters hand the role on,
+// its members invite whom the plan needs, and everyone but me and target
+// leaves or is removed; each step names the group it acts on (Step.Group k:
+// groups[k-1]). If a given group already is a group of exactly me and
+// target with me its only master, the plan is empty (and not nil). A given
+// group is used only when that is strictly shorter than a new group, and
+// among equally short ones the first given; dissolved groups, and groups
+// with a member d does not know, are passed over. PlanGroup takes the
+// groups as they are and never changes them: if d has changed since they
+// were last brought in line with it, [Reconcile] them first.
+//
 // "Shortest" counts [Step]s over the full op set, rooms included; ties are
-// broken by ID order, so the same directory and query always give the same
-// plan (R26). The plan applies with [Plan.Apply].
+// broken by ID order, so the same directory, groups and query always give
+// the same plan (R26). The plan applies with [Plan.Apply], given the same
+// groups.
+//
+// Cost: without groups, a search over the people within a few hops of me
+// and target, growing until no cheaper plan can remain; each group given
+// adds a pass over its members and, when me or target must still be
+// brought in, the searches grown as far as a shorter plan could reach.
 //
 // When no plan exists the error is an *[UnreachableError], which wraps
 // [ErrUnreachable] and the sentinel of its reason, and says what would help.
