@@ -73,15 +73,20 @@ func Audit(d Store, t TenantID, maxSteps int, groups ...Group) (iter.Seq[Exposur
 		budget = maxCost
 	}
 	return func(yield func(Exposure) bool) {
-		g := graphOf(d) // per range: a generic store's graph caches what it reads
+		g := graphOf(d)           // per range: a generic store's graph caches what it reads
+		branches := branchCache{} // shared by the members' searches
+		var ag *auditGroups
+		if len(groups) > 0 {
+			ag = newAuditGroups(d, g, budget, groups)
+		}
 		for id := range d.Members(t) {
 			me, ok := g.node(id)
 			if !ok {
 				continue
 			}
-			es := exposures(g, me, budget)
-			if len(groups) > 0 {
-				es = withGroups(d, g, me, budget, es, groups)
+			es := exposures(g, me, budget, branches)
+			if ag != nil {
+				es = ag.exposures(me, es)
 			}
 			for _, e := range es {
 				if !yield(e) {
@@ -141,6 +146,19 @@ type walker struct {
 	done   map[[2]int32]int32 // (tenant, phase) -> least cost its members were relaxed at
 	br     map[int32]branch   // memo of branches, by node
 	mine   map[int32]bool     // me's links
+	shared branchCache        // branches for nobody in particular, shared by the audit's members
+}
+
+// branchCache holds, for the audit of a tenant, each node's branch found
+// with nobody left out, the nodes it passes and whether its creator needs
+// a pure partner. A branch that neither passes nor needs a member me is
+// me's branch too: leaving me out only takes options away.
+type branchCache map[int32]sharedBranch
+
+type sharedBranch struct {
+	b        branch
+	path     []int32 // the nodes between v and the creator
+	usesPure bool    // the creator's partner must be a pure one
 }
 
 // branch is the cheapest way up from a node to a creator: its cost, and the
@@ -153,13 +171,14 @@ type branch struct {
 
 var noBranch = branch{maxCost, noNode, noNode}
 
-func exposures(g graph, me int32, budget int32) []Exposure {
+func exposures(g graph, me int32, budget int32, shared branchCache) []Exposure {
 	rme := g.rec(me)
 	if !inM(rme) {
 		return nil
 	}
 	w := &walker{g: g, me: me, rme: rme, budget: budget, lab: map[wstate]wlabel{}, q: newWalkHeap(g),
-		res: map[int32]*result{}, done: map[[2]int32]int32{}, br: map[int32]branch{}, mine: map[int32]bool{}}
+		res: map[int32]*result{}, done: map[[2]int32]int32{}, br: map[int32]branch{}, mine: map[int32]bool{},
+		shared: shared}
 	for _, u := range g.links(me) {
 		w.mine[u] = true
 	}
@@ -233,9 +252,12 @@ func (w *walker) before(a, b wstate) bool {
 
 // pure reports whether creator c has a partner of another tenant who is not
 // me, to make a group external without being needed otherwise.
-func (w *walker) pure(c int32) bool {
+func (w *walker) pure(c int32) bool { return w.pureBut(c, w.me) }
+
+// pureBut is pure with me taken as ex (noNode: nobody left out).
+func (w *walker) pureBut(c, ex int32) bool {
 	for _, q := range w.g.links(c) {
-		if q != w.me && inM(w.g.rec(q)) {
+		if q != ex && inM(w.g.rec(q)) {
 			return true
 		}
 	}
@@ -244,11 +266,14 @@ func (w *walker) pure(c int32) bool {
 
 // adj is the partner adjustment of creator c with child u: -1 when u can be
 // its partner, +1 when a pure partner must join, ok false when none can.
-func (w *walker) adj(c, u int32) (int32, bool) {
+func (w *walker) adj(c, u int32) (int32, bool) { return w.adjBut(c, u, w.me) }
+
+// adjBut is adj with me taken as ex.
+func (w *walker) adjBut(c, u, ex int32) (int32, bool) {
 	if !colleague(w.g.rec(c), w.g.rec(u)) {
 		return -1, true
 	}
-	if w.pure(c) {
+	if w.pureBut(c, ex) {
 		return +1, true
 	}
 	return 0, false
@@ -351,10 +376,38 @@ func (w *walker) branchOf(v int32) branch {
 	if b, ok := w.br[v]; ok {
 		return b
 	}
+	if w.shared != nil {
+		sb, ok := w.shared[v]
+		if !ok {
+			b, path, usesPure := w.branchSearch(v, noNode)
+			sb = sharedBranch{b: b, path: path, usesPure: usesPure}
+			w.shared[v] = sb
+		}
+		if sb.b.root != w.me && !slices.Contains(sb.path, w.me) && (!sb.usesPure || w.pure(sb.b.root)) {
+			w.br[v] = sb.b
+			return sb.b
+		}
+	}
+	b, _, _ := w.branchSearch(v, w.me)
+	w.br[v] = b
+	return b
+}
+
+// branchSearch finds the cheapest branch from v up to a creator, leaving
+// out ex (me, or noNode for nobody): the branch, the nodes between v and
+// the creator, and whether the creator needs a pure partner.
+func (w *walker) branchSearch(v, ex int32) (branch, []int32, bool) {
 	// A small Dijkstra from v over nodes between it and a creator.
 	best := noBranch
+	var path []int32
+	usesPure := false
 	dist := map[int32]int32{v: 0}
 	nextOf := map[int32]int32{}
+	// A tenant's members are relaxed from its first member popped only:
+	// pops come cheapest first, and from a later one, at no lower cost,
+	// no colleague could do better (the creators among them see the same
+	// partner adjustment from any colleague).
+	doneT := map[int32]bool{}
 	q := newWalkHeap(w.g)
 	heap.Push(q, walkItem{wstate{v, 0}, 0})
 	for q.Len() > 0 {
@@ -363,39 +416,50 @@ func (w *walker) branchOf(v int32) branch {
 		if dist[y] != it.x || it.x >= best.x || it.x+wRoot-1 > w.budget {
 			continue
 		}
-		for _, c := range w.g.links(y) {
-			w.branchStep(y, c, it.x, v, dist, nextOf, q, &best)
+		step := func(c int32) {
+			if c == ex || c == v {
+				return
+			}
+			rc := w.g.rec(c)
+			if !inM(rc) {
+				return
+			}
+			if creates(rc) {
+				if a, ok := w.adjBut(c, y, ex); ok {
+					if cost := it.x + wRoot + a; cost < best.x {
+						// The nodes up from v: follow nextOf back to v.
+						path = path[:0]
+						for n := y; n != v; n = nextOf[n] {
+							path = append(path, n)
+						}
+						slices.Reverse(path)
+						first := c
+						if len(path) > 0 {
+							first = path[0]
+						}
+						best, usesPure = branch{x: cost, next: first, root: c}, a > 0
+					}
+				}
+			}
+			w.relax(y, c, it.x, dist, nextOf, q)
 		}
-		for _, c := range w.g.members(y) {
-			if c != y {
-				w.branchStep(y, c, it.x, v, dist, nextOf, q, &best)
+		for _, c := range w.g.links(y) {
+			step(c)
+		}
+		if r := w.g.rec(y); r.kind == WorksUser && !doneT[r.tidx] {
+			doneT[r.tidx] = true
+			for _, c := range w.g.members(y) {
+				if c != y {
+					step(c)
+				}
 			}
 		}
 	}
-	w.br[v] = best
-	return best
+	return best, slices.Clip(path), usesPure
 }
 
-func (w *walker) branchStep(y, c, x, v int32, dist, nextOf map[int32]int32, q *minHeap[walkItem], best *branch) {
-	if c == w.me || c == v {
-		return
-	}
-	rc := w.g.rec(c)
-	if !inM(rc) {
-		return
-	}
-	if creates(rc) {
-		if a, ok := w.adj(c, y); ok {
-			if cost := x + wRoot + a; cost < best.x {
-				// The first node up from v: follow nextOf back to v.
-				first := c
-				for n := y; n != v; n = nextOf[n] {
-					first = n
-				}
-				*best = branch{x: cost, next: first, root: c}
-			}
-		}
-	}
+// relax offers c one hop beyond y, reached at cost x.
+func (w *walker) relax(y, c, x int32, dist, nextOf map[int32]int32, q *minHeap[walkItem]) {
 	if d, ok := dist[c]; !ok || x+wInviter < d {
 		dist[c] = x + wInviter
 		nextOf[c] = y
@@ -460,120 +524,6 @@ func newWalkHeap(g graph) *minHeap[walkItem] {
 	}}
 }
 
-// withGroups returns es, the exposures of member me from scratch, sorted by
-// outsider, with the outsiders that the groups bring within budget planned
-// for again with them: a shorter plan replaces the exposure or adds one.
-func withGroups(d Store, g graph, me int32, budget int32, es []Exposure, groups []Group) []Exposure {
-	rme := g.rec(me)
-	if rme.kind != WorksUser {
-		return es
-	}
-	mine := map[int32]bool{}
-	for _, u := range g.links(me) {
-		mine[u] = true
-	}
-	target := func(u int32) bool {
-		ru := g.rec(u)
-		return ru.kind == WorksUser && !colleague(rme, ru) && u != me && !mine[u]
-	}
-	// Hop distances from me, as far as a plan within budget reaches.
-	dm := hopsFrom(g, []int32{me}, hops(budget)+1)
-	cand := map[int32]bool{}
-	for _, gr := range groups {
-		if gr.dissolved || gr.r.n == 0 {
-			continue
-		}
-		var mem []int32
-		near, in := int32(maxCost), false
-		for m := range gr.r.all() {
-			n, ok := g.node(m.id)
-			if !ok {
-				mem = nil
-				break
-			}
-			mem = append(mem, n)
-			if n == me {
-				in = true
-			}
-			if h, ok := dm[n]; ok && h < near {
-				near = h
-			}
-		}
-		if len(mem) == 0 || !in && near == maxCost {
-			continue
-		}
-		// A plan from this group costs at least its exits, and the chain
-		// that brings me in.
-		lb := int32(len(mem)) - 2
-		if !in {
-			lb += wInviter*(near-1) + wMe
-		}
-		if lb > budget {
-			continue
-		}
-		for _, n := range mem {
-			if target(n) {
-				cand[n] = true
-			}
-		}
-		if gr.external {
-			// An outsider h hops from the group needs h-1 intermediaries
-			// and its join, whatever else the plan shares with me's chain.
-			for n := range hopsFrom(g, mem, hops(budget-int32(len(mem))+4)) {
-				if target(n) {
-					cand[n] = true
-				}
-			}
-		}
-	}
-	if len(cand) == 0 {
-		return es
-	}
-	at := map[UserID]int{}
-	for i, e := range es {
-		at[e.Outsider] = i
-	}
-	mid := g.id(me)
-	for n := range cand {
-		tid := g.id(n)
-		p, err := PlanGroup(d, mid, tid, groups...)
-		if err != nil || len(p) > int(budget) || len(p) > 0 && p[0].Group == 0 {
-			continue // no plan, too long, or no shorter than from scratch
-		}
-		e := Exposure{Member: mid, Outsider: tid, Steps: len(p), Via: named(p, mid, tid)}
-		e.Group = groupOf(p, groups, mid, tid)
-		if i, ok := at[tid]; ok {
-			if e.Steps < es[i].Steps {
-				es[i] = e
-			}
-			continue
-		}
-		at[tid] = len(es)
-		es = append(es, e)
-	}
-	slices.SortFunc(es, func(a, b Exposure) int {
-		if a.Outsider < b.Outsider {
-			return -1
-		}
-		return 1
-	})
-	return es
-}
-
-// groupOf returns the group a plan on existing groups starts from; for the
-// empty plan, the first given group that already is the goal.
-func groupOf(p Plan, groups []Group, me, target UserID) int {
-	if len(p) > 0 {
-		return p[0].Group
-	}
-	for i, g := range groups {
-		if !g.dissolved && g.r.n == 2 && g.r.has(me) && g.r.has(target) && len(g.masters) == 1 && g.masters[0] == me {
-			return i + 1
-		}
-	}
-	return 0
-}
-
 // named returns everyone p names but me and target, in order of first
 // appearance.
 func named(p Plan, me, target UserID) []UserID {
@@ -586,38 +536,4 @@ func named(p Plan, me, target UserID) []UserID {
 		}
 	}
 	return out
-}
-
-// hopsFrom returns the hop distances from the sources, up to depth, over
-// the external-group graph: users allowed in an external group, through
-// links and colleagues.
-func hopsFrom(g graph, src []int32, depth int32) map[int32]int32 {
-	dist := map[int32]int32{}
-	for _, n := range src {
-		dist[n] = 0
-	}
-	cur := src
-	seenT := map[int32]bool{}
-	for k := int32(0); k < depth && len(cur) > 0; k++ {
-		var next []int32
-		visit := func(u int32) {
-			if _, ok := dist[u]; !ok && inM(g.rec(u)) {
-				dist[u] = k + 1
-				next = append(next, u)
-			}
-		}
-		for _, v := range cur {
-			for _, u := range g.links(v) {
-				visit(u)
-			}
-			if r := g.rec(v); r.kind == WorksUser && !seenT[r.tidx] {
-				seenT[r.tidx] = true
-				for _, u := range g.members(v) {
-					visit(u)
-				}
-			}
-		}
-		cur = next
-	}
-	return dist
 }

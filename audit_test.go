@@ -127,3 +127,52 @@ func TestAuditStreams(t *testing.T) {
 		}
 	}
 }
+
+// R23 on larger worlds with groups: for sampled (member, outsider) pairs,
+// the audit's row agrees with PlanGroup given the same groups; the bounds
+// that spare the audit most PlanGroup calls must never drop a row.
+func TestAuditGroupsAgreeOnBigWorlds(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		w := genBigTenantWorld(t)
+		d := mustDir(t, w)
+		var ids []extlink.UserID
+		for _, u := range w.Users {
+			ids = append(ids, u.ID)
+		}
+		groups := genGroups(t, d, ids, 6)
+		limit := rapid.SampledFrom([]int{4, 5, 6}).Draw(t, "limit")
+		tn := rapid.SampledFrom(w.Tenants).Draw(t, "tenant").ID
+		seq, err := extlink.Audit(d, tn, limit, groups...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[[2]extlink.UserID]int{}
+		for e := range seq {
+			got[[2]extlink.UserID{e.Member, e.Outsider}] = e.Steps
+		}
+		var members, outsiders []extlink.UserID
+		for _, u := range w.Users {
+			switch {
+			case u.Tenant == tn:
+				members = append(members, u.ID)
+			case u.Kind == extlink.WorksUser:
+				outsiders = append(outsiders, u.ID)
+			}
+		}
+		if len(members) == 0 || len(outsiders) == 0 {
+			return
+		}
+		for range 30 {
+			m := rapid.SampledFrom(members).Draw(t, "member")
+			o := rapid.SampledFrom(outsiders).Draw(t, "outsider")
+			if w.linked(m, o) {
+				continue
+			}
+			p, err := extlink.PlanGroup(d, m, o, groups...)
+			want, ok := len(p), err == nil && len(p) <= limit
+			if g, in := got[[2]extlink.UserID{m, o}]; in != ok || ok && g != want {
+				t.Fatalf("%s -> %s: audit %d (listed %v), PlanGroup %d (%v)\n%v", m, o, g, in, want, err, p)
+			}
+		}
+	})
+}

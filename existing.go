@@ -45,10 +45,27 @@ type fromGroup struct {
 // costs less than bound, the lowest k among equals; ok is false if none
 // does. It may grow the searches' sides and recompute xb.
 func (s *search) fromGroups(groups []Group, bound int32) (best fromGroup, ok bool) {
+	gs := make([]givenGroup, len(groups))
+	for i, g := range groups {
+		gs[i] = givenGroup{k: i + 1, g: g}
+	}
+	return s.fromGiven(gs, bound)
+}
+
+// givenGroup is a given group with its number (Step.Group) and, if known,
+// its members' nodes.
+type givenGroup struct {
+	k     int
+	g     Group
+	nodes []int32
+}
+
+// fromGiven is fromGroups over some of the given groups, in increasing k.
+func (s *search) fromGiven(gs []givenGroup, bound int32) (best fromGroup, ok bool) {
 	best.cost = bound
 	grown := false
-	for i, g := range groups {
-		if c, found := s.fromGroup(g, i+1, best.cost, &grown); found && c.cost < best.cost {
+	for _, gg := range gs {
+		if c, found := s.fromGroup(gg, best.cost, &grown); found && c.cost < best.cost {
 			best, ok = c, true
 		}
 	}
@@ -66,20 +83,24 @@ func hops(bound int32) int32 {
 
 // fromGroup evaluates one group; grown says whether the sides have been
 // grown for bound already.
-func (s *search) fromGroup(g Group, k int, bound int32, grown *bool) (fromGroup, bool) {
+func (s *search) fromGroup(gg givenGroup, bound int32, grown *bool) (fromGroup, bool) {
+	g, k := gg.g, gg.k
 	none := fromGroup{}
 	if g.dissolved || g.r.n == 0 || len(g.masters) == 0 {
 		return none, false
 	}
 	me, tg := s.g.id(s.me), s.g.id(s.tg)
 	// Every member must be known: an unknown one cannot even be removed.
-	nodes := make([]int32, 0, g.r.n)
-	for m := range g.r.all() {
-		n, ok := s.g.node(m.id)
-		if !ok {
-			return none, false
+	nodes := gg.nodes
+	if nodes == nil {
+		nodes = make([]int32, 0, g.r.n)
+		for m := range g.r.all() {
+			n, ok := s.g.node(m.id)
+			if !ok {
+				return none, false
+			}
+			nodes = append(nodes, n)
 		}
-		nodes = append(nodes, n)
 	}
 	mIn, tIn := g.r.has(me), g.r.has(tg)
 	mS, tS := g.masters.has(me), g.masters.has(tg)
@@ -113,8 +134,11 @@ func (s *search) fromGroup(g Group, k int, bound int32, grown *bool) (fromGroup,
 		return none, false
 	}
 	if !*grown {
+		// Once, for the first (largest) bound: a later group's smaller
+		// bound needs no more.
 		s.grow(bound)
 		*grown = true
+		s.xbDone = false
 	}
 	promo := func(u int32) int32 { return b(!g.masters.has(s.g.id(u))) }
 	cm, ct := newTop2(), newTop2()
@@ -175,7 +199,10 @@ func (s *search) fromGroup(g Group, k int, bound int32, grown *bool) (fromGroup,
 			best, c.um, c.ut = u.x+v.x, u.n, v.n
 		}
 	}
-	s.computeXb(bound + wInviter)
+	if !s.xbDone {
+		s.computeXb(bound + wInviter)
+		s.xbDone = true
+	}
 	for _, u := range nodes {
 		if x, ok := s.xb[u]; ok && inM(s.g.rec(u)) {
 			if x := x - wInviter + promo(u); x < best {

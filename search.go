@@ -162,6 +162,7 @@ type search struct {
 	xb         map[int32]int32   // least cost of a subtree holding both terminals, rooted at the node
 	xbVia      map[int32]int32   // the child it passes through, or noNode for a seed
 	exhaustive bool              // run both searches to the end before choosing (tests)
+	xbDone     bool              // xb holds what plans from existing groups need (existing.go)
 	extra      map[int32][]int32 // roots found by the meet steps, with their children of another tenant
 }
 
