@@ -181,6 +181,9 @@ func (a *auditGroups) fromGroups(me, target UserID, bound int32, near []givenGro
 	if err != nil {
 		return Exposure{}, false
 	}
+	if _, err := p.Apply(a.d, a.groups...); err != nil {
+		return Exposure{}, false // as PlanGroup: the plan from scratch stands
+	}
 	return Exposure{Member: me, Outsider: target, Steps: len(p), Via: named(p, me, target), Group: c.k}, true
 }
 

@@ -83,9 +83,18 @@ func planGroup(d Store, me, target UserID, exhaustive bool, groups []Group) (Pla
 		scratch = p
 	}
 	if len(groups) > 0 {
-		// An existing group wins only when strictly shorter (R22).
+		// An existing group wins only when strictly shorter (R22), and
+		// only with a plan that applies: a group out of line with d (not
+		// reconciled since d changed) may refuse a step the model counts
+		// on, and the plan from scratch stands then.
 		if c, ok := s.fromGroups(groups, best.cost); ok {
-			return s.buildFrom(c)
+			p, err := s.buildFrom(c)
+			if err != nil {
+				return nil, err
+			}
+			if _, err := p.Apply(d, groups...); err == nil {
+				return p, nil
+			}
 		}
 	}
 	if uerr != nil {
