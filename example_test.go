@@ -230,6 +230,28 @@ func ExamplePlanGroup() {
 	// <nil>
 }
 
+// The groups that exist count (R22): where A already shares a group with
+// B and me, two steps on it do, and the plan names the group it acts on.
+func ExamplePlanGroup_existingGroup() {
+	d := postWorld()
+	g, _ := extlink.NewGroup(d, "a", "b")
+	g, _ = g.Invite(d, "a", "me")
+	p, err := extlink.PlanGroup(d, "me", "b", g)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(p)
+	done, err := p.Apply(d, g)
+	fmt.Println(done, err)
+	fmt.Println(g) // unchanged
+	// Output:
+	// 1. a hands the master role of group 1 to me (R17)
+	// 2. me removes a from group 1 (R16)
+	// external group [b me*] <nil>
+	// external group [a* b me]
+}
+
 // A chain of two intermediaries: a (my colleague) is linked with c at a
 // third company, who is linked with B; only c's company lets members create
 // groups.
