@@ -1,7 +1,6 @@
 package extlink
 
 import (
-	"container/heap"
 	"fmt"
 	"iter"
 	"slices"
@@ -187,7 +186,7 @@ func exposures(g graph, me int32, budget int32, shared branchCache) []Exposure {
 		w.push(wstate{me, phR}, wlabel{x: 0, how: howStart})
 	}
 	for w.q.Len() > 0 {
-		it := heap.Pop(w.q).(walkItem)
+		it := w.q.pop()
 		if l := w.lab[it.s]; l.x != it.x {
 			continue
 		}
@@ -227,7 +226,7 @@ func (w *walker) push(s wstate, l wlabel) {
 		return
 	}
 	w.lab[s] = l
-	heap.Push(w.q, walkItem{s, l.x})
+	w.q.push(walkItem{s, l.x})
 }
 
 // offer records a plan for target t.
@@ -409,9 +408,9 @@ func (w *walker) branchSearch(v, ex int32) (branch, []int32, bool) {
 	// partner adjustment from any colleague).
 	doneT := map[int32]bool{}
 	q := newWalkHeap(w.g)
-	heap.Push(q, walkItem{wstate{v, 0}, 0})
+	q.push(walkItem{wstate{v, 0}, 0})
 	for q.Len() > 0 {
-		it := heap.Pop(q).(walkItem)
+		it := q.pop()
 		y := it.s.n
 		if dist[y] != it.x || it.x >= best.x || it.x+wRoot-1 > w.budget {
 			continue
@@ -463,7 +462,7 @@ func (w *walker) relax(y, c, x int32, dist, nextOf map[int32]int32, q *minHeap[w
 	if d, ok := dist[c]; !ok || x+wInviter < d {
 		dist[c] = x + wInviter
 		nextOf[c] = y
-		heap.Push(q, walkItem{wstate{c, 0}, x + wInviter})
+		q.push(walkItem{wstate{c, 0}, x + wInviter})
 	}
 }
 
