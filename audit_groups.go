@@ -32,13 +32,13 @@ type auditGroup struct {
 	k       int // 1-based
 	g       Group
 	nodes   []int32
-	targets []candidate2 // its members, then people within reach, by hops; nil until needed
+	targets []groupTarget // its members, then people within reach, by hops; nil until needed
 }
 
-// candidate2 is a possible target of a plan from a group: a node, its hops
+// groupTarget is a possible target of a plan from a group: a node, its hops
 // from the group's members (0 for a member), and whether it is a member and
 // a master.
-type candidate2 struct {
+type groupTarget struct {
 	n          int32
 	hops       int32 // from the nearest member
 	chain      int32 // the least a chain from the group to it costs beyond its join: promoting its source, and 3 an intermediary
@@ -100,13 +100,13 @@ func (a *auditGroups) reach(ag *auditGroup) int32 {
 
 // candidates returns ag's targets: its members and, for an external group,
 // the people allowed in one within reach of them, nearest first.
-func (a *auditGroups) candidates(ag *auditGroup) []candidate2 {
+func (a *auditGroups) candidates(ag *auditGroup) []groupTarget {
 	if ag.targets != nil {
 		return ag.targets
 	}
-	ag.targets = []candidate2{}
+	ag.targets = []groupTarget{}
 	for _, n := range ag.nodes {
-		ag.targets = append(ag.targets, candidate2{n: n, in: true, master: ag.g.masters.has(a.g.id(n))})
+		ag.targets = append(ag.targets, groupTarget{n: n, in: true, master: ag.g.masters.has(a.g.id(n))})
 	}
 	depth := a.reach(ag)
 	if !ag.g.external || depth <= 0 {
@@ -133,11 +133,11 @@ func (a *auditGroups) candidates(ag *auditGroup) []candidate2 {
 	for _, n := range ag.nodes {
 		seen[n] = true
 	}
-	var out []candidate2
+	var out []groupTarget
 	for n, l := range near.ex {
 		if !seen[n] {
 			seen[n] = true
-			out = append(out, candidate2{n: n, hops: l, chain: chain(n, l)})
+			out = append(out, groupTarget{n: n, hops: l, chain: chain(n, l)})
 		}
 	}
 	for _, t := range near.tlist {
@@ -148,11 +148,11 @@ func (a *auditGroups) candidates(ag *auditGroup) []candidate2 {
 			if !seen[n] && inM(a.g.rec(n)) {
 				seen[n] = true
 				l, _ := near.lev(a.s, n)
-				out = append(out, candidate2{n: n, hops: l, chain: chain(n, l)})
+				out = append(out, groupTarget{n: n, hops: l, chain: chain(n, l)})
 			}
 		}
 	}
-	slices.SortFunc(out, func(x, y candidate2) int {
+	slices.SortFunc(out, func(x, y groupTarget) int {
 		if x.hops != y.hops {
 			return int(x.hops - y.hops)
 		}
