@@ -226,10 +226,11 @@ func (a *auditText) row(e exposureJSON) error {
 			return err
 		}
 	}
-	line := fmt.Sprintf("%-*s  %-*s  %-5d  %s", a.member, e.Member, a.user, e.Outsider, e.Steps, strings.Join(e.Via, " "))
+	via := e.Via
 	if e.GroupName != "" {
-		line += " (in " + e.GroupName + ")"
+		via = append(via[:len(via):len(via)], "(in "+e.GroupName+")")
 	}
+	line := fmt.Sprintf("%-*s  %-*s  %-5d  %s", a.member, e.Member, a.user, e.Outsider, e.Steps, strings.Join(via, " "))
 	_, err := fmt.Fprintln(a.w, strings.TrimRight(line, " "))
 	return err
 }

@@ -92,7 +92,7 @@
 // where op is the step's [extlink.Op] word, state the room or group after
 // it, and group the world's group it acts on (1-based; 0 for the plan's
 // own) with its name, or groups[INDEX]; when a world's group already is
-// the goal, steps is 0, plan [] and group null; when there is no plan, found is false, steps 0, plan [] and group null,
+// the goal, steps is 0, plan [] and group that group; when there is no plan, found is false, steps 0, plan [] and group null,
 // and rule, reason, cause (the sentinel besides ErrUnreachable), party,
 // tenant, remedy and text say why, as in [extlink.UnreachableError].
 //

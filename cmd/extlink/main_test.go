@@ -124,6 +124,8 @@ var goldens = []struct {
 	{"plan-no-creator", []string{"plan", "-world", unreach, "-no-groups", "me", "b"}, 1},
 	{"plan-no-creator-json", []string{"plan", "-world", unreach, "-json", "-no-groups", "me", "b"}, 1},
 	{"plan-existing-group", []string{"plan", "-world", unreach, "me", "b"}, 0},
+	{"plan-already-played", []string{"plan", "-world", "testdata/worlds/played.json", "me", "b"}, 0},
+	{"plan-already-played-json", []string{"plan", "-world", "testdata/worlds/played.json", "-json", "me", "b"}, 0},
 	{"plan-flags-last", []string{"plan", "me", "b", "-world", seed, "-format", "dot"}, 0},
 
 	{"plan-no-world", []string{"plan", "me", "b"}, 2},
@@ -153,6 +155,7 @@ var goldens = []struct {
 	{"audit-none-csv", []string{"audit", "-world", seed, "-max-steps", "3", "-format", "csv", "t1"}, 1},
 	{"audit-none-unreachable", []string{"audit", "-world", unreach, "-max-steps", "0", "-no-groups", "t1"}, 1},
 	{"audit-existing-group", []string{"audit", "-world", unreach, "-max-steps", "0", "t1"}, 0},
+	{"audit-already-played", []string{"audit", "-world", "testdata/worlds/played.json", "t1"}, 0},
 
 	{"audit-no-tenant", []string{"audit", "-world", seed}, 2},
 	{"audit-two-tenants", []string{"audit", "-world", seed, "t1", "t2"}, 2},

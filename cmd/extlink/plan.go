@@ -60,9 +60,9 @@ object whose keys are always present:
                                  k-th; "groupName" its name or groups[k-1]
     "group": {"members": ["b", "me"], "masters": ["me"], "external": true,
               "text": "external group [b me*]"},
-                                 the group the plan ends in; null when
-                                 unreachable, or when a world's group already
-                                 is the goal (0 steps)
+                                 the group the plan ends in, or the world's
+                                 group that already is the goal (0 steps);
+                                 null when unreachable
     "rule": "R22",               R22 when found; else the rule that blocks
     "reason": "none",            "none" when found; else see extlink.Reason
     "cause": "",                 the sentinel error besides ErrUnreachable; "" when found
@@ -196,6 +196,16 @@ func runPlan(c *command, args []string, stdout, stderr io.Writer) int {
 	default:
 		res.Found, res.Steps, res.Rule, res.Reason = true, len(p), extlink.R22.String(), extlink.ReasonNone.String()
 		res.Text = fmt.Sprintf("%s %s %s and %s in a group of their own, %s its only master", count(len(p), "step"), put(len(p)), me, target, me)
+		if len(p) == 0 {
+			res.Text = fmt.Sprintf("%s and %s already are in a group of their own, %s its only master", me, target, me)
+			for i, g := range groups {
+				if !g.Dissolved() && g.Len() == 2 && g.Has(me) && g.Has(target) && g.IsMaster(me) && len(g.Masters()) == 1 {
+					res.Text += ": " + groupLabel(w.Groups[i].Name, i)
+					res.Group = newGroupJSON(g)
+					break
+				}
+			}
+		}
 		res.plan = p
 		for i, g := range groups {
 			res.groups = append(res.groups, world.Group{Name: w.Groups[i].Name, Group: g})
@@ -256,7 +266,7 @@ func put(n int) string {
 func writePlanText(out io.Writer, r planResult) {
 	if r.Found {
 		if len(r.plan) == 0 {
-			fmt.Fprintf(out, "%s (%s): a group of the world already is one\n", r.Text, r.Rule)
+			fmt.Fprintf(out, "%s (%s)\n", r.Text, r.Rule)
 			return
 		}
 		fmt.Fprintf(out, "%s (%s):\n", r.Text, r.Rule)

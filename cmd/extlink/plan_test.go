@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -64,7 +65,7 @@ func plannedPairs(t *testing.T, files ...string) []plannedPair {
 	return out
 }
 
-var allWorlds = []string{seed, three, noLeave, unreach, oddIDs}
+var allWorlds = []string{seed, three, noLeave, unreach, oddIDs, "testdata/worlds/played.json"}
 
 // plan's json form is the plan PlanGroup finds, given the world's groups,
 // and replaying its steps through Plan.Apply on them gives the group it
@@ -99,8 +100,8 @@ func TestPlanJSONReplays(t *testing.T) {
 			t.Fatalf("%s %s in %s: %v", pp.me, pp.target, pp.file, err)
 		}
 		if len(p) == 0 {
-			if pp.res.Group != nil || pp.res.Steps != 0 {
-				t.Errorf("%s %s in %s: the empty plan reports %d steps ending in %v", pp.me, pp.target, pp.file, pp.res.Steps, pp.res.Group)
+			if pp.res.Group == nil || pp.res.Steps != 0 || !slices.Equal(pp.res.Group.Members, sortedIDs(pp.me, pp.target)) {
+				t.Errorf("%s %s in %s: the empty plan reports %d steps and group %v", pp.me, pp.target, pp.file, pp.res.Steps, pp.res.Group)
 			}
 			continue
 		}
@@ -365,4 +366,11 @@ func TestPlanDOTRenders(t *testing.T) {
 			t.Errorf("dot -Tsvg on the plan for %q and %q: %d edges for %d steps", c.me, c.target, got, steps)
 		}
 	}
+}
+
+// sortedIDs returns the IDs sorted.
+func sortedIDs(ids ...string) []string {
+	s := slices.Clone(ids)
+	slices.Sort(s)
+	return s
 }
