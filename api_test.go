@@ -17,7 +17,7 @@ func TestAPIContract(t *testing.T) {
 	)
 	tenant := extlink.Tenant{ID: tid, Name: "T", Policy: extlink.Policy{
 		Works: extlink.AccessAll, LINE: extlink.AccessListed, NoCalls: false,
-		MembersCreateGroups: true, NoSelfLeave: false,
+		MembersCreateGroups: true, MembersLeaveGroups: true,
 	}}
 	var access extlink.Access = extlink.AccessOff
 	_ = access
@@ -64,6 +64,10 @@ func TestAPIContract(t *testing.T) {
 	var n int = room.Len()
 	_, _, _ = members, has, n
 	_ = room.Equal(room)
+	var left extlink.Room
+	left, err = room.Leave(d, "b")
+	must(err)
+	_ = left
 
 	g, err = extlink.NewGroup(d, "a", "b")
 	must(err)

@@ -1,7 +1,6 @@
 package extlink
 
 import (
-	"container/heap"
 	"fmt"
 	"iter"
 	"slices"
@@ -13,12 +12,16 @@ import (
 type Exposure struct {
 	Member   UserID   // the tenant's member: me in the plan
 	Outsider UserID   // the outsider: target in the plan
-	Steps    int      // the length of the shortest plan (R22)
-	Via      []UserID // the others a shortest plan needs: the chain from Member to Outsider, then the creator, if off the chain
+	Steps    int      // the length of the shortest plan (R22); 0 when a given group already is such a group
+	Via      []UserID // the others a shortest plan needs: the chain from Member to Outsider, then the creator, if off the chain; for a plan on an existing group, everyone else it names, in order
+	Group    int      // the existing group the shortest plan starts from (k: groups[k-1]), or 0 for a new group
 }
 
-// Plan returns a shortest plan for e, as [PlanGroup] finds it.
-func (e Exposure) Plan(d Store) (Plan, error) { return PlanGroup(d, e.Member, e.Outsider) }
+// Plan returns a shortest plan for e, as [PlanGroup] finds it with the same
+// groups as the audit.
+func (e Exposure) Plan(d Store, groups ...Group) (Plan, error) {
+	return PlanGroup(d, e.Member, e.Outsider, groups...)
+}
 
 // String returns e in a line: "me -> b: 4 steps via a".
 func (e Exposure) String() string {
@@ -41,33 +44,50 @@ func (e Exposure) String() string {
 // directory most members are then exposed to most outsiders. 4 steps is the
 // post's trick through one colleague; 7 goes through two people.
 //
-// The results come sorted by member and then outsider ID, one member at a
-// time, so a large tenant's exposure need not be held in memory at once. An
-// unknown tenant is an error.
+// groups are the groups that exist (R22, R23): a plan may start from one of
+// them, and an exposure through one is often shorter, or there already (0
+// steps). Take them as Reconcile leaves them in d.
+//
+// The results stream: they come sorted by member and then outsider ID, one
+// member at a time, as each member's search ends, so a large tenant's
+// exposure is never held in memory at once, and breaking out of the range
+// stops the work. An unknown tenant is an error.
 //
 // Cost: one search per member (not per pair), over the (user, phase) states
 // within maxSteps of it; each state costs its user's links, and each tenant's
 // member list is walked at most once per phase. With a small maxSteps that is
-// the neighbourhood of the member's colleagues who may create groups.
-func Audit(d Store, t TenantID, maxSteps int) (iter.Seq[Exposure], error) {
+// the neighbourhood of the member's colleagues who may create groups. With
+// groups, each outsider a group could bring within maxSteps of the member
+// (members of the groups near the member, and people near those) is also
+// planned for with [PlanGroup].
+func Audit(d Store, t TenantID, maxSteps int, groups ...Group) (iter.Seq[Exposure], error) {
 	if d == nil {
 		return nil, fmt.Errorf("extlink: audit: unknown tenant %q", t)
 	}
 	if _, ok := d.Tenant(t); !ok {
 		return nil, fmt.Errorf("extlink: audit: unknown tenant %q", t)
 	}
-	g := graphOf(d)
 	budget := int32(maxSteps)
 	if maxSteps <= 0 {
 		budget = maxCost
 	}
 	return func(yield func(Exposure) bool) {
+		g := graphOf(d)           // per range: a generic store's graph caches what it reads
+		branches := branchCache{} // shared by the members' searches
+		var ag *auditGroups
+		if len(groups) > 0 {
+			ag = newAuditGroups(d, g, budget, groups)
+		}
 		for id := range d.Members(t) {
 			me, ok := g.node(id)
 			if !ok {
 				continue
 			}
-			for _, e := range exposures(g, me, budget) {
+			es := exposures(g, me, budget, branches)
+			if ag != nil {
+				es = ag.exposures(me, es)
+			}
+			for _, e := range es {
 				if !yield(e) {
 					return
 				}
@@ -125,6 +145,19 @@ type walker struct {
 	done   map[[2]int32]int32 // (tenant, phase) -> least cost its members were relaxed at
 	br     map[int32]branch   // memo of branches, by node
 	mine   map[int32]bool     // me's links
+	shared branchCache        // branches for nobody in particular, shared by the audit's members
+}
+
+// branchCache holds, for the audit of a tenant, each node's branch found
+// with nobody left out, the nodes it passes and whether its creator needs
+// a pure partner. A branch that neither passes nor needs a member me is
+// me's branch too: leaving me out only takes options away.
+type branchCache map[int32]sharedBranch
+
+type sharedBranch struct {
+	b        branch
+	path     []int32 // the nodes between v and the creator
+	usesPure bool    // the creator's partner must be a pure one
 }
 
 // branch is the cheapest way up from a node to a creator: its cost, and the
@@ -137,13 +170,14 @@ type branch struct {
 
 var noBranch = branch{maxCost, noNode, noNode}
 
-func exposures(g graph, me int32, budget int32) []Exposure {
+func exposures(g graph, me int32, budget int32, shared branchCache) []Exposure {
 	rme := g.rec(me)
 	if !inM(rme) {
 		return nil
 	}
 	w := &walker{g: g, me: me, rme: rme, budget: budget, lab: map[wstate]wlabel{}, q: newWalkHeap(g),
-		res: map[int32]*result{}, done: map[[2]int32]int32{}, br: map[int32]branch{}, mine: map[int32]bool{}}
+		res: map[int32]*result{}, done: map[[2]int32]int32{}, br: map[int32]branch{}, mine: map[int32]bool{},
+		shared: shared}
 	for _, u := range g.links(me) {
 		w.mine[u] = true
 	}
@@ -152,7 +186,7 @@ func exposures(g graph, me int32, budget int32) []Exposure {
 		w.push(wstate{me, phR}, wlabel{x: 0, how: howStart})
 	}
 	for w.q.Len() > 0 {
-		it := heap.Pop(w.q).(walkItem)
+		it := w.q.pop()
 		if l := w.lab[it.s]; l.x != it.x {
 			continue
 		}
@@ -192,7 +226,7 @@ func (w *walker) push(s wstate, l wlabel) {
 		return
 	}
 	w.lab[s] = l
-	heap.Push(w.q, walkItem{s, l.x})
+	w.q.push(walkItem{s, l.x})
 }
 
 // offer records a plan for target t.
@@ -217,9 +251,12 @@ func (w *walker) before(a, b wstate) bool {
 
 // pure reports whether creator c has a partner of another tenant who is not
 // me, to make a group external without being needed otherwise.
-func (w *walker) pure(c int32) bool {
+func (w *walker) pure(c int32) bool { return w.pureBut(c, w.me) }
+
+// pureBut is pure with me taken as ex (noNode: nobody left out).
+func (w *walker) pureBut(c, ex int32) bool {
 	for _, q := range w.g.links(c) {
-		if q != w.me && inM(w.g.rec(q)) {
+		if q != ex && inM(w.g.rec(q)) {
 			return true
 		}
 	}
@@ -228,11 +265,14 @@ func (w *walker) pure(c int32) bool {
 
 // adj is the partner adjustment of creator c with child u: -1 when u can be
 // its partner, +1 when a pure partner must join, ok false when none can.
-func (w *walker) adj(c, u int32) (int32, bool) {
+func (w *walker) adj(c, u int32) (int32, bool) { return w.adjBut(c, u, w.me) }
+
+// adjBut is adj with me taken as ex.
+func (w *walker) adjBut(c, u, ex int32) (int32, bool) {
 	if !colleague(w.g.rec(c), w.g.rec(u)) {
 		return -1, true
 	}
-	if w.pure(c) {
+	if w.pureBut(c, ex) {
 		return +1, true
 	}
 	return 0, false
@@ -335,55 +375,94 @@ func (w *walker) branchOf(v int32) branch {
 	if b, ok := w.br[v]; ok {
 		return b
 	}
+	if w.shared != nil {
+		sb, ok := w.shared[v]
+		if !ok {
+			b, path, usesPure := w.branchSearch(v, noNode)
+			sb = sharedBranch{b: b, path: path, usesPure: usesPure}
+			w.shared[v] = sb
+		}
+		if sb.b.root != w.me && !slices.Contains(sb.path, w.me) && (!sb.usesPure || w.pure(sb.b.root)) {
+			w.br[v] = sb.b
+			return sb.b
+		}
+	}
+	b, _, _ := w.branchSearch(v, w.me)
+	w.br[v] = b
+	return b
+}
+
+// branchSearch finds the cheapest branch from v up to a creator, leaving
+// out ex (me, or noNode for nobody): the branch, the nodes between v and
+// the creator, and whether the creator needs a pure partner.
+func (w *walker) branchSearch(v, ex int32) (branch, []int32, bool) {
 	// A small Dijkstra from v over nodes between it and a creator.
 	best := noBranch
+	var path []int32
+	usesPure := false
 	dist := map[int32]int32{v: 0}
 	nextOf := map[int32]int32{}
+	// A tenant's members are relaxed from its first member popped only:
+	// pops come cheapest first, and from a later one, at no lower cost,
+	// no colleague could do better (the creators among them see the same
+	// partner adjustment from any colleague).
+	doneT := map[int32]bool{}
 	q := newWalkHeap(w.g)
-	heap.Push(q, walkItem{wstate{v, 0}, 0})
+	q.push(walkItem{wstate{v, 0}, 0})
 	for q.Len() > 0 {
-		it := heap.Pop(q).(walkItem)
+		it := q.pop()
 		y := it.s.n
 		if dist[y] != it.x || it.x >= best.x || it.x+wRoot-1 > w.budget {
 			continue
 		}
-		for _, c := range w.g.links(y) {
-			w.branchStep(y, c, it.x, v, dist, nextOf, q, &best)
+		step := func(c int32) {
+			if c == ex || c == v {
+				return
+			}
+			rc := w.g.rec(c)
+			if !inM(rc) {
+				return
+			}
+			if creates(rc) {
+				if a, ok := w.adjBut(c, y, ex); ok {
+					if cost := it.x + wRoot + a; cost < best.x {
+						// The nodes up from v: follow nextOf back to v.
+						path = path[:0]
+						for n := y; n != v; n = nextOf[n] {
+							path = append(path, n)
+						}
+						slices.Reverse(path)
+						first := c
+						if len(path) > 0 {
+							first = path[0]
+						}
+						best, usesPure = branch{x: cost, next: first, root: c}, a > 0
+					}
+				}
+			}
+			w.relax(y, c, it.x, dist, nextOf, q)
 		}
-		for _, c := range w.g.members(y) {
-			if c != y {
-				w.branchStep(y, c, it.x, v, dist, nextOf, q, &best)
+		for _, c := range w.g.links(y) {
+			step(c)
+		}
+		if r := w.g.rec(y); r.kind == WorksUser && !doneT[r.tidx] {
+			doneT[r.tidx] = true
+			for _, c := range w.g.members(y) {
+				if c != y {
+					step(c)
+				}
 			}
 		}
 	}
-	w.br[v] = best
-	return best
+	return best, slices.Clip(path), usesPure
 }
 
-func (w *walker) branchStep(y, c, x, v int32, dist, nextOf map[int32]int32, q *minHeap[walkItem], best *branch) {
-	if c == w.me || c == v {
-		return
-	}
-	rc := w.g.rec(c)
-	if !inM(rc) {
-		return
-	}
-	if creates(rc) {
-		if a, ok := w.adj(c, y); ok {
-			if cost := x + wRoot + a; cost < best.x {
-				// The first node up from v: follow nextOf back to v.
-				first := c
-				for n := y; n != v; n = nextOf[n] {
-					first = n
-				}
-				*best = branch{x: cost, next: first, root: c}
-			}
-		}
-	}
+// relax offers c one hop beyond y, reached at cost x.
+func (w *walker) relax(y, c, x int32, dist, nextOf map[int32]int32, q *minHeap[walkItem]) {
 	if d, ok := dist[c]; !ok || x+wInviter < d {
 		dist[c] = x + wInviter
 		nextOf[c] = y
-		heap.Push(q, walkItem{wstate{c, 0}, x + wInviter})
+		q.push(walkItem{wstate{c, 0}, x + wInviter})
 	}
 }
 
@@ -442,4 +521,18 @@ func newWalkHeap(g graph) *minHeap[walkItem] {
 		}
 		return a.s.ph < b.s.ph
 	}}
+}
+
+// named returns everyone p names but me and target, in order of first
+// appearance.
+func named(p Plan, me, target UserID) []UserID {
+	var out []UserID
+	for _, s := range p {
+		for _, u := range [...]UserID{s.By, s.Who} {
+			if u != "" && u != me && u != target && !slices.Contains(out, u) {
+				out = append(out, u)
+			}
+		}
+	}
+	return out
 }

@@ -3,22 +3,30 @@ package extlink_test
 import (
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"testing"
 
 	"github.com/extlink/extlink"
+	"github.com/extlink/extlink/extlinktest"
 	"github.com/google/go-cmp/cmp"
 	"pgregory.net/rapid"
 )
 
-// R23: on random worlds of up to 30 users, the audit of every tenant lists
-// exactly the pairs (member, outsider) that PlanGroup can join without a
-// link, with PlanGroup's length; a limit keeps the shorter ones.
+// R23: on random worlds of up to 30 users, with random existing groups, the
+// audit of every tenant lists exactly the pairs (member, outsider) that
+// PlanGroup, given the same groups, can join without a link, with
+// PlanGroup's length; a limit keeps the shorter ones.
 func TestAuditMatchesPlanGroup(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		w := genPlanWorld(t, 5, 30)
 		d := mustDir(t, w)
 		limit := rapid.SampledFrom([]int{0, 0, 4, 5, 7}).Draw(t, "limit")
+		var ids []extlink.UserID
+		for _, u := range w.Users {
+			ids = append(ids, u.ID)
+		}
+		groups := genGroups(t, d, ids, 3)
 		for _, tn := range w.Tenants {
 			want := map[string]int{}
 			for _, m := range w.Users {
@@ -29,14 +37,14 @@ func TestAuditMatchesPlanGroup(t *testing.T) {
 					if o.Kind != extlink.WorksUser || o.Tenant == tn.ID || w.linked(m.ID, o.ID) {
 						continue
 					}
-					if p, err := extlink.PlanGroup(d, m.ID, o.ID); err == nil && (limit <= 0 || len(p) <= limit) {
+					if p, err := extlink.PlanGroup(d, m.ID, o.ID, groups...); err == nil && (limit <= 0 || len(p) <= limit) {
 						want[string(m.ID)+">"+string(o.ID)] = len(p)
 					} else if err != nil && !errors.Is(err, extlink.ErrUnreachable) {
 						t.Fatal(err)
 					}
 				}
 			}
-			seq, err := extlink.Audit(d, tn.ID, limit)
+			seq, err := extlink.Audit(d, tn.ID, limit, groups...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -69,4 +77,102 @@ func TestAuditUnknownTenant(t *testing.T) {
 	if _, err := extlink.Audit(nil, "t1", 4); err == nil {
 		t.Error("nil store accepted")
 	}
+}
+
+// countingStore counts the users whose links a search reads: the users it
+// expands.
+type countingStore struct {
+	extlink.Store
+	links int
+}
+
+func (s *countingStore) Links(u extlink.UserID) iter.Seq[extlink.UserID] {
+	s.links++
+	return s.Store.Links(u)
+}
+
+// R23: the audit streams. On a large generated world the first row comes
+// after a small part of the work the whole audit does (counted as users
+// expanded, not as time), and breaking out of the range stops the work.
+func TestAuditStreams(t *testing.T) {
+	w := extlinktest.Large(extlinktest.LargeConfig{Users: 20_000, BigTenant: 2_000, Seed: 7})
+	d, err := extlink.NewDirectory(w.Tenants, w.Users, w.Links)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tn := range []extlink.TenantID{"t0000000"} { // 2,000 members
+		s := &countingStore{Store: d}
+		seq, err := extlink.Audit(s, tn, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := 0
+		for range seq {
+			rows++
+			break
+		}
+		first := s.links
+		if rows == 0 {
+			t.Fatalf("%s: no exposure to stream", tn)
+		}
+		s.links = 0
+		rows = 0
+		for range seq {
+			rows++
+		}
+		total := s.links
+		t.Logf("%s: %d rows; users expanded before the first row %d, for all %d", tn, rows, first, total)
+		if first*20 > total {
+			t.Errorf("%s: the first row came after %d of %d expansions: not streamed", tn, first, total)
+		}
+	}
+}
+
+// R23 on larger worlds with groups: for sampled (member, outsider) pairs,
+// the audit's row agrees with PlanGroup given the same groups; the bounds
+// that spare the audit most PlanGroup calls must never drop a row.
+func TestAuditGroupsAgreeOnBigWorlds(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		w := genBigTenantWorld(t)
+		d := mustDir(t, w)
+		var ids []extlink.UserID
+		for _, u := range w.Users {
+			ids = append(ids, u.ID)
+		}
+		groups := genGroups(t, d, ids, 6)
+		limit := rapid.SampledFrom([]int{4, 5, 6}).Draw(t, "limit")
+		tn := rapid.SampledFrom(w.Tenants).Draw(t, "tenant").ID
+		seq, err := extlink.Audit(d, tn, limit, groups...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[[2]extlink.UserID]int{}
+		for e := range seq {
+			got[[2]extlink.UserID{e.Member, e.Outsider}] = e.Steps
+		}
+		var members, outsiders []extlink.UserID
+		for _, u := range w.Users {
+			switch {
+			case u.Tenant == tn:
+				members = append(members, u.ID)
+			case u.Kind == extlink.WorksUser:
+				outsiders = append(outsiders, u.ID)
+			}
+		}
+		if len(members) == 0 || len(outsiders) == 0 {
+			return
+		}
+		for range 30 {
+			m := rapid.SampledFrom(members).Draw(t, "member")
+			o := rapid.SampledFrom(outsiders).Draw(t, "outsider")
+			if w.linked(m, o) {
+				continue
+			}
+			p, err := extlink.PlanGroup(d, m, o, groups...)
+			want, ok := len(p), err == nil && len(p) <= limit
+			if g, in := got[[2]extlink.UserID{m, o}]; in != ok || ok && g != want {
+				t.Fatalf("%s -> %s: audit %d (listed %v), PlanGroup %d (%v)\n%v", m, o, g, in, want, err, p)
+			}
+		}
+	})
 }

@@ -161,7 +161,7 @@ func policyWords(p Policy) string {
 	}
 	return fmt.Sprintf("works %s, line %s, calls %s, %s create groups, members %s leave groups",
 		p.Works, p.LINE, onOff(p.NoCalls, "off", "on"),
-		onOff(p.MembersCreateGroups, "members", "only admins"), onOff(p.NoSelfLeave, "cannot", "may"))
+		onOff(p.MembersCreateGroups, "members", "only admins"), onOff(p.MembersLeaveGroups, "may", "cannot"))
 }
 
 // userWords describes u's fields: "works member of t1, connected".
@@ -201,7 +201,7 @@ type (
 		LINE                *Access `json:"line,omitempty"`
 		NoCalls             bool    `json:"noCalls,omitempty"`
 		MembersCreateGroups bool    `json:"membersCreateGroups,omitempty"`
-		NoSelfLeave         bool    `json:"noSelfLeave,omitempty"`
+		MembersLeaveGroups  bool    `json:"membersLeaveGroups,omitempty"`
 	}
 	userJSON struct {
 		ID        UserID   `json:"id,omitempty"`
@@ -233,7 +233,7 @@ func (c Change) MarshalJSON() ([]byte, error) {
 		if p := c.Tenant.Policy; p != (Policy{}) || whole {
 			works, line := p.Works, p.LINE
 			t.Policy = &policyJSON{Works: &works, LINE: &line, NoCalls: p.NoCalls,
-				MembersCreateGroups: p.MembersCreateGroups, NoSelfLeave: p.NoSelfLeave}
+				MembersCreateGroups: p.MembersCreateGroups, MembersLeaveGroups: p.MembersLeaveGroups}
 		}
 		j.Tenant = t
 	}
@@ -273,7 +273,7 @@ func (c *Change) UnmarshalJSON(b []byte) error {
 	if t := j.Tenant; t != nil {
 		n.Tenant = Tenant{ID: t.ID, Name: t.Name}
 		if p := t.Policy; p != nil {
-			n.Tenant.Policy = Policy{NoCalls: p.NoCalls, MembersCreateGroups: p.MembersCreateGroups, NoSelfLeave: p.NoSelfLeave}
+			n.Tenant.Policy = Policy{NoCalls: p.NoCalls, MembersCreateGroups: p.MembersCreateGroups, MembersLeaveGroups: p.MembersLeaveGroups}
 			if p.Works != nil {
 				n.Tenant.Policy.Works = *p.Works
 			}

@@ -56,9 +56,10 @@ type Card struct {
 	Talk    Decision // 1:1 talk with the account (R1, R2)
 	Call    Decision // a call to the account (R1, R3)
 	Email   Decision // e-mail to the recorded address (R4)
-	// LinkedVia lists viewer's colleagues who are linked with the account,
-	// sorted by ID: the ones who can talk with the person, or build the
-	// group of R21 for viewer (R24). It is empty when viewer is linked.
+	// LinkedVia lists viewer's colleagues who are linked with the account
+	// and may talk with the person now, sorted by ID: the ones who can
+	// build the group of R21 for viewer (R24), as [LinkedColleagues]
+	// finds them. It is empty when viewer is linked.
 	LinkedVia []UserID
 }
 
@@ -68,7 +69,7 @@ func (c Card) Shared() bool { return !c.Linked }
 
 // ContactCard returns what viewer sees for the contact c. For a contact
 // without an account, Talk and Call are refused as an unknown user. It
-// costs one decision each and a walk over the account's links.
+// costs one decision each and, for a shared contact, [LinkedColleagues].
 func ContactCard(d Store, viewer UserID, c Contact) Card {
 	card := Card{Viewer: viewer, Contact: c, Email: CanEmail(d, viewer, c)}
 	if c.User == "" {
@@ -82,17 +83,36 @@ func ContactCard(d Store, viewer UserID, c Contact) Card {
 	if card.Linked {
 		return card
 	}
-	v, ok := lookup(d, viewer)
-	if !ok || v.kind != WorksUser || d == nil {
-		return card
+	card.LinkedVia = LinkedColleagues(d, viewer, c.User)
+	return card
+}
+
+// LinkedColleagues returns viewer's colleagues who are linked with who and
+// may talk 1:1 with who now ([CanTalk] allows it), sorted by ID: the people
+// who could talk with who for viewer, or bring the two together in a room
+// or a group (R7, R21, R24). A colleague linked with who but kept from
+// outside talk by the tenant's policy is not one. It is empty unless viewer
+// is a LINE WORKS user and who, known, is not viewer's colleague. It costs
+// a walk over who's links and a decision for each colleague among them.
+func LinkedColleagues(d Store, viewer, who UserID) []UserID {
+	if d == nil {
+		return nil
 	}
-	for u := range d.Links(c.User) {
-		if r, ok := lookup(d, u); ok && u != viewer && colleague(v, r) {
-			card.LinkedVia = append(card.LinkedVia, u)
+	v, ok := lookup(d, viewer)
+	if !ok || v.kind != WorksUser {
+		return nil
+	}
+	if w, ok := lookup(d, who); !ok || colleague(v, w) {
+		return nil
+	}
+	var out []UserID
+	for u := range d.Links(who) {
+		if r, ok := lookup(d, u); ok && u != viewer && colleague(v, r) && CanTalk(d, u, who).Allowed {
+			out = append(out, u)
 		}
 	}
-	slices.Sort(card.LinkedVia)
-	return card
+	slices.Sort(out)
+	return out
 }
 
 // String renders the card in a few lines, as the post's contact details

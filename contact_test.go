@@ -79,3 +79,27 @@ func TestContactCard(t *testing.T) {
 		t.Errorf("outsider's card names colleagues: %v", got.LinkedVia)
 	}
 }
+
+// R24: the card's linked colleagues are those who may talk with the person
+// now, as LinkedColleagues (which the command uses) says: a colleague
+// linked with b but off t1's connected list is not one.
+func TestLinkedColleagues(t *testing.T) {
+	d := postDir(t, func(w *world) {
+		policy(w, "t1", func(p *extlink.Policy) { p.Works = extlink.AccessListed })
+		w.Users = append(w.Users, extlink.User{ID: "a2", Tenant: "t1", Connected: true})
+		w.Links = append(w.Links, extlink.Link{A: "a2", B: "b"})
+	})
+	c := extlink.Contact{Tenant: "t1", Owner: "a", User: "b", Name: "B"}
+	want := []extlink.UserID{"a2"} // a is linked with b, but not connected
+	if diff := cmp.Diff(want, extlink.ContactCard(d, "me", c).LinkedVia); diff != "" {
+		t.Errorf("LinkedVia (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(want, extlink.LinkedColleagues(d, "me", "b")); diff != "" {
+		t.Errorf("LinkedColleagues (-want +got):\n%s", diff)
+	}
+	for _, q := range [][2]extlink.UserID{{"me", "a"}, {"l", "b"}, {"zz", "b"}, {"me", "zz"}} {
+		if got := extlink.LinkedColleagues(d, q[0], q[1]); len(got) != 0 {
+			t.Errorf("LinkedColleagues(%s, %s) = %v, want none", q[0], q[1], got)
+		}
+	}
+}

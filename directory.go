@@ -26,14 +26,15 @@ type Tenant struct {
 }
 
 // Policy is a tenant's admin settings. The zero Policy is closed to outsiders
-// and otherwise ordinary: no external talk, calls on, only admins create
-// groups, members may leave groups.
+// and otherwise the vendor's default: no external talk, calls on, only admins
+// create groups, members cannot leave groups themselves (a master removes
+// them).
 type Policy struct {
 	Works               Access // who may talk with outside LINE WORKS users (R2)
 	LINE                Access // who may talk with LINE users (R2, R6)
 	NoCalls             bool   // voice and video calls switched off (R1, R3)
 	MembersCreateGroups bool   // members, not only admins, may create groups (R12)
-	NoSelfLeave         bool   // members cannot leave groups themselves (R18, D5)
+	MembersLeaveGroups  bool   // members, not only admins, may leave groups themselves (R18, D5)
 }
 
 // Access says which of a tenant's members may talk with one kind of outsider

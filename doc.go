@@ -26,14 +26,15 @@
 //   - [CanTalk], [CanCall], [CanEmail], [CanInvite] decide one question and
 //     explain a denial: the rule, the blocking user or tenant, a remedy
 //     (R24). [ContactCard] is the post's contact details [P3-P5].
-//   - [NewRoom], [Room.Invite], [Room.Convert], [NewGroup] and the [Group]
+//   - [NewRoom], [Room.Invite], [Room.Leave], [Room.Convert], [NewGroup] and the [Group]
 //     transitions Invite, Appoint, Resign, Transfer, Leave and Remove apply
 //     the room and group rules (R7-R19); [Reconcile] brings a group in line
 //     with a changed directory (R20).
 //   - [Plan] and [Plan.Apply] replay a sequence of [Step]s (R21);
-//     [PlanGroup] finds the shortest one (R22), and [Plan.Mermaid] and
-//     [Plan.DOT] draw it.
-//   - [Audit] lists a tenant's exposure to the trick below (R23).
+//     [PlanGroup] finds the shortest one (R22), from a new group or from one
+//     of the groups that exist, and [Plan.Mermaid] and [Plan.DOT] draw it.
+//   - [Audit] streams a tenant's exposure to the trick below (R23), existing
+//     groups counted.
 //   - [Directory.With] applies a batch of [Change]s ([AddTenant],
 //     [RemoveTenant], [SetPolicy], [AddUser], [SetUser], [RemoveUser],
 //     [SetConnected], [AddLink], [RemoveLink]) and returns a new directory,
@@ -59,7 +60,7 @@
 //  1. A creates a group with B (R10),
 //  2. A invites me (R13),
 //  3. A hands me the master role (R17),
-//  4. A leaves (R18).
+//  4. I remove A (R16).
 //
 // I now share an external group with B, though I still cannot talk with B
 // 1:1 or call B. The package replays this trick, plans the shortest route for

@@ -114,16 +114,41 @@ func Example_postSixSteps() {
 	// false
 }
 
-// A group keeps its external flag whoever leaves (R11, R19).
+// Anyone may leave a room (R8); once everyone has, the room is gone.
+func ExampleRoom_Leave() {
+	d := postWorld()
+	r, _ := extlink.NewRoom(d, "a", "b")
+	r, _ = r.Leave(d, "b")
+	fmt.Println(r)
+	r, _ = r.Leave(d, "a")
+	fmt.Println(r)
+	_, err := r.Invite(d, "a", "me")
+	fmt.Println(errors.Is(err, extlink.ErrDissolved))
+	// Output:
+	// room [a]
+	// room gone
+	// true
+}
+
+// As in the vendor's product, members cannot leave a group themselves by
+// default: a master removes them (R18). A tenant may let its members leave
+// (MembersLeaveGroups, D5); the group keeps its external flag whoever leaves
+// (R11, R19), and its only master hands the role on first (D3).
 func ExampleGroup_Leave() {
 	d := postWorld()
 	g, _ := extlink.NewGroup(d, "a", "b")
 	g, _ = g.Invite(d, "a", "me")
+	_, err := g.Leave(d, "b")
+	fmt.Println(err)
+
+	open := extlink.Policy{Works: extlink.AccessAll, MembersCreateGroups: true, MembersLeaveGroups: true}
+	d, _ = d.With(extlink.SetPolicy("t1", open), extlink.SetPolicy("t2", open))
 	g, _ = g.Leave(d, "b")
 	fmt.Println(g, g.External())
-	_, err := g.Leave(d, "a")
+	_, err = g.Leave(d, "a")
 	fmt.Println(err)
 	// Output:
+	// extlink: b cannot leave the group: t2 does not let its members leave groups (D5); ask a master of the group to remove b
 	// external group [a* me] true
 	// extlink: a cannot leave the group: a is the group's only master (D3); hand the master role to another member first
 }
@@ -158,7 +183,7 @@ func ExamplePlan_Apply() {
 		{Op: extlink.OpCreateGroup, By: "a", Who: "b"},
 		{Op: extlink.OpInvite, By: "a", Who: "me"},
 		{Op: extlink.OpTransfer, By: "a", Who: "me"},
-		{Op: extlink.OpLeave, By: "a"},
+		{Op: extlink.OpRemove, By: "me", Who: "a"},
 	}
 	fmt.Println(p)
 	g, err := p.Apply(d)
@@ -167,7 +192,7 @@ func ExamplePlan_Apply() {
 	// 1. a creates a group with b (R10)
 	// 2. a invites me (R13)
 	// 3. a hands the master role to me (R17)
-	// 4. a leaves the group (R18)
+	// 4. me removes a (R16)
 	// external group [b me*] <nil>
 }
 
@@ -191,7 +216,7 @@ func ExampleReconcile() {
 }
 
 // PlanGroup finds the shortest route to a group of me and B (R22): four
-// steps, shorter than the post's six.
+// steps, shorter than the post's six, ending as the post does: I remove A.
 func ExamplePlanGroup() {
 	d := postWorld()
 	p, err := extlink.PlanGroup(d, "me", "b")
@@ -201,8 +226,30 @@ func ExamplePlanGroup() {
 	// 1. a creates a group with b (R10)
 	// 2. a invites me (R13)
 	// 3. a hands the master role to me (R17)
-	// 4. a leaves the group (R18)
+	// 4. me removes a (R16)
 	// <nil>
+}
+
+// The groups that exist count (R22): where A already shares a group with
+// B and me, two steps on it do, and the plan names the group it acts on.
+func ExamplePlanGroup_existingGroup() {
+	d := postWorld()
+	g, _ := extlink.NewGroup(d, "a", "b")
+	g, _ = g.Invite(d, "a", "me")
+	p, err := extlink.PlanGroup(d, "me", "b", g)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(p)
+	done, err := p.Apply(d, g)
+	fmt.Println(done, err)
+	fmt.Println(g) // unchanged
+	// Output:
+	// 1. a hands the master role of group 1 to me (R17)
+	// 2. me removes a from group 1 (R16)
+	// external group [b me*] <nil>
+	// external group [a* b me]
 }
 
 // A chain of two intermediaries: a (my colleague) is linked with c at a
@@ -231,8 +278,8 @@ func ExamplePlanGroup_twoHops() {
 	// 3. c hands the master role to a (R17)
 	// 4. a invites me (R13)
 	// 5. a hands the master role to me (R17)
-	// 6. c leaves the group (R18)
-	// 7. a leaves the group (R18)
+	// 6. me removes c (R16)
+	// 7. me removes a (R16)
 	// external group [b me*] <nil>
 }
 
@@ -248,7 +295,7 @@ func ExamplePlan_Mermaid() {
 	//     p1->>p2: 1. creates a group with b (R10)
 	//     p1->>p3: 2. invites me (R13)
 	//     p1->>p3: 3. hands the master role to me (R17)
-	//     Note over p1: 4. leaves the group (R18)
+	//     p3->>p1: 4. removes a (R16)
 }
 
 // The exposure of the post's company (R23): me can end up in a group with

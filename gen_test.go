@@ -18,7 +18,7 @@ func genPolicy(t *rapid.T, label string) extlink.Policy {
 		LINE:                access.Draw(t, label+".line"),
 		NoCalls:             rapid.Bool().Draw(t, label+".nocalls"),
 		MembersCreateGroups: rapid.Bool().Draw(t, label+".create"),
-		NoSelfLeave:         rapid.Bool().Draw(t, label+".noleave"),
+		MembersLeaveGroups:  rapid.Bool().Draw(t, label+".leave"),
 	}
 }
 
@@ -92,7 +92,7 @@ func genPlanWorld(t *rapid.T, maxTenants, maxUsers int) world {
 			LINE:                access.Draw(t, "line"),
 			NoCalls:             rapid.IntRange(0, 4).Draw(t, "nocalls") == 2,
 			MembersCreateGroups: rapid.IntRange(0, 2).Draw(t, "create") == 1,
-			NoSelfLeave:         rapid.IntRange(0, 2).Draw(t, "noleave") == 1,
+			MembersLeaveGroups:  rapid.IntRange(0, 2).Draw(t, "leave") == 1,
 		}})
 	}
 	nu := rapid.IntRange(2, maxUsers).Draw(t, "users")

@@ -252,9 +252,11 @@ func (s idSet) without(id UserID) idSet {
 // Room is a talk room: one-to-one or multi-person, with no masters (R7, R8).
 // A Room is an immutable value: store and pass it as a value; every change
 // returns a new Room and leaves the old one as it was. The zero Room has no
-// members and is not a room anyone can act in.
+// members and is not a room anyone can act in. A room everyone has left is
+// gone ([Room.Gone]): it refuses every operation with [ErrDissolved] (R8).
 type Room struct {
-	r roster
+	r    roster
+	gone bool
 }
 
 // NewRoom creates a room of by with the people in with (R7). by must be able
@@ -298,6 +300,9 @@ func (r Room) Invite(d Store, by, who UserID) (Room, error) {
 	if !ok {
 		return r, dec.Err()
 	}
+	if r.gone {
+		return r, deny(ActInviteRoom, R8, by, who, ReasonDissolved, "", "").Err()
+	}
 	if !r.r.has(by) {
 		return r, deny(ActInviteRoom, R8, by, who, ReasonNotMember, "", "").Err()
 	}
@@ -330,6 +335,9 @@ func (r Room) Convert(d Store, by UserID) (Group, error) {
 			return Group{}, deny(ActConvert, R10, by, "", ReasonUnknownUser, m.id, "").Err()
 		}
 	}
+	if r.gone {
+		return Group{}, deny(ActConvert, R10, by, "", ReasonDissolved, "", "").Err()
+	}
 	if !r.r.has(by) {
 		return Group{}, deny(ActConvert, R10, by, "", ReasonNotMember, "", "").Err()
 	}
@@ -354,6 +362,33 @@ func (r Room) Convert(d Store, by UserID) (Group, error) {
 	return Group{r: r.r, masters: idSet{by}, home: rb.tenant, external: external}, nil
 }
 
+// Leave returns the room without who (R8): anyone in a room may leave it
+// themselves, whatever their tenant's policy (unlike a group, R18). When
+// the last person leaves, the room is gone: it has no members and refuses
+// every later operation with [ErrDissolved], like a dissolved group (D4,
+// D7). Refusals, in the order of D7: who unknown, the room gone, who not
+// in it. The old value is unchanged; it costs what [Group.Remove] does.
+func (r Room) Leave(d Store, who UserID) (Room, error) {
+	if _, ok := lookup(d, who); !ok {
+		return r, deny(ActLeaveRoom, R8, who, "", ReasonUnknownUser, who, "").Err()
+	}
+	if r.gone {
+		return r, deny(ActLeaveRoom, R8, who, "", ReasonDissolved, "", "").Err()
+	}
+	i, ok := r.r.find(who)
+	if !ok {
+		return r, deny(ActLeaveRoom, R8, who, "", ReasonNotMember, "", "").Err()
+	}
+	if r.r.n == 1 {
+		return Room{gone: true}, nil
+	}
+	return Room{r: r.r.without(i)}, nil
+}
+
+// Gone reports whether everyone has left the room (R8): it then has no
+// members and refuses every operation with [ErrDissolved].
+func (r Room) Gone() bool { return r.gone }
+
 // Members returns the room's members, sorted by ID, as a new slice.
 func (r Room) Members() []UserID { return r.r.ids() }
 
@@ -364,11 +399,15 @@ func (r Room) Has(u UserID) bool { return r.r.has(u) }
 func (r Room) Len() int { return r.r.n }
 
 // Equal reports whether r and o have the same members, joined in the same
-// order.
-func (r Room) Equal(o Room) bool { return r.r.equal(o.r) }
+// order, and are both gone or not.
+func (r Room) Equal(o Room) bool { return r.gone == o.gone && r.r.equal(o.r) }
 
-// String returns "room [a b me]", members sorted by ID.
+// String returns "room [a b me]", members sorted by ID, or "room gone"
+// once everyone has left.
 func (r Room) String() string {
+	if r.gone {
+		return "room gone"
+	}
 	return "room [" + joinIDs(r.r, nil) + "]"
 }
 
@@ -708,9 +747,11 @@ func (g Group) Transfer(d Store, from, to UserID) (Group, error) {
 	return n, nil
 }
 
-// Leave returns the group without who (R18). The only master cannot leave
-// while others remain: transfer first (D3). A member whose tenant forbids
-// leaving cannot leave at all (D5); an admin always can. When the last
+// Leave returns the group without who (R18). As in the vendor's product, a
+// member may leave only where their tenant lets members leave groups
+// ([Policy].MembersLeaveGroups, D5); otherwise a master removes them
+// ([Group.Remove]). An admin always may leave. The only master cannot leave
+// while others remain: transfer first (D3). When the last
 // member leaves, the group is dissolved (D4): it keeps its external flag and
 // refuses every later operation. The group stays a group at every size
 // (R19). It costs what [Group.Remove] does.

@@ -51,7 +51,7 @@ func TestGroupStateMachine(t *testing.T) {
 
 		var (
 			room     extlink.Room
-			refRoom  []extlink.UserID
+			rroom    refRoom
 			g        extlink.Group
 			ref      refGroup
 			live     bool                                  // a group has been created
@@ -106,6 +106,30 @@ func TestGroupStateMachine(t *testing.T) {
 			}
 		}
 
+		// roomStep runs a room transition and compares it with the reference.
+		roomStep := func(name string, do func(extlink.Room) (extlink.Room, error), model func(refRoom) (refRoom, error)) {
+			before, wasGone := room.Members(), room.Gone()
+			got, err := do(room)
+			want, wantErr := model(rroom)
+			sameOutcome(t, name, err, wantErr)
+			if diff := cmp.Diff(before, room.Members()); diff != "" || room.Gone() != wasGone {
+				t.Fatalf("%s changed its receiver:\n%s", name, diff)
+			}
+			if err != nil {
+				if !got.Equal(room) {
+					t.Fatalf("refused %s returned a different room: %v", name, got)
+				}
+				return
+			}
+			if diff := cmp.Diff(sorted(want.Members), got.Members()); diff != "" || got.Gone() != want.Gone {
+				t.Fatalf("%s: room differs from the reference (-ref +got), gone %v:\n%s", name, got.Gone(), diff)
+			}
+			if got.Gone() && got.Len() != 0 {
+				t.Fatalf("%s: a room everyone left has %d members", name, got.Len())
+			}
+			room, rroom = got, want
+		}
+
 		// pick draws a user, usually one already in the group or room, so
 		// that operations get past the first checks often.
 		pick := func(t *rapid.T, label string) extlink.UserID {
@@ -134,40 +158,35 @@ func TestGroupStateMachine(t *testing.T) {
 				want, wantErr := w.refNewRoom(by, with)
 				sameOutcome(t, "NewRoom", err, wantErr)
 				if err == nil {
-					if diff := cmp.Diff(sorted(want), got.Members()); diff != "" {
+					if diff := cmp.Diff(sorted(want.Members), got.Members()); diff != "" {
 						t.Fatalf("NewRoom members (-ref +got):\n%s", diff)
 					}
-					room, refRoom = got, want
+					room, rroom = got, want
 				}
 			},
 			"Room.Invite": func(t *rapid.T) {
-				if room.Len() == 0 {
+				if room.Len() == 0 && !room.Gone() {
 					t.Skip("no room")
 				}
 				by, who := pick(t, "by"), pick(t, "who")
-				before := room.Members()
-				got, err := room.Invite(d, by, who)
-				want, wantErr := w.refRoomInvite(refRoom, by, who)
-				sameOutcome(t, "Room.Invite", err, wantErr)
-				if diff := cmp.Diff(before, room.Members()); diff != "" {
-					t.Fatalf("Room.Invite changed its receiver:\n%s", diff)
+				roomStep("Room.Invite", func(r extlink.Room) (extlink.Room, error) { return r.Invite(d, by, who) },
+					func(r refRoom) (refRoom, error) { return w.refRoomInvite(r, by, who) })
+			},
+			"Room.Leave": func(t *rapid.T) {
+				if room.Len() == 0 && !room.Gone() {
+					t.Skip("no room")
 				}
-				if err == nil {
-					if diff := cmp.Diff(sorted(want), got.Members()); diff != "" {
-						t.Fatalf("Room.Invite members (-ref +got):\n%s", diff)
-					}
-					room, refRoom = got, want
-				} else if !got.Equal(room) {
-					t.Fatal("refused Room.Invite returned a different room")
-				}
+				who := pick(t, "who")
+				roomStep("Room.Leave", func(r extlink.Room) (extlink.Room, error) { return r.Leave(d, who) },
+					func(r refRoom) (refRoom, error) { return w.refRoomLeave(r, who) })
 			},
 			"Room.Convert": func(t *rapid.T) {
-				if room.Len() == 0 {
+				if room.Len() == 0 && !room.Gone() {
 					t.Skip("no room")
 				}
 				by := pick(t, "by")
 				got, err := room.Convert(d, by)
-				want, wantErr := w.refConvert(refRoom, by)
+				want, wantErr := w.refConvert(rroom, by)
 				sameOutcome(t, "Convert", err, wantErr)
 				if err == nil {
 					founded(got, want, by)
@@ -313,7 +332,7 @@ func sorted(ids []extlink.UserID) []extlink.UserID {
 // Table tests for each group refusal, its sentinel and its sentence.
 func TestGroupRefusals(t *testing.T) {
 	d := postDir(t, func(w *world) {
-		policy(w, "t2", func(p *extlink.Policy) { p.NoSelfLeave = true })
+		policy(w, "t1", func(p *extlink.Policy) { p.MembersLeaveGroups = true }) // t2 keeps the default (D5)
 		w.Users = append(w.Users, extlink.User{ID: "n", Tenant: "t1"}, extlink.User{ID: "x", Tenant: "t3"})
 		policy(w, "t3", func(p *extlink.Policy) { p.Works = extlink.AccessListed })
 		w.Links = append(w.Links, extlink.Link{A: "a", B: "x"})
@@ -464,7 +483,11 @@ func TestGroupInputErrors(t *testing.T) {
 // R18, D4, D8: the last member leaving dissolves the group; it keeps its
 // flag, has no members, and refuses everything after.
 func TestDissolve(t *testing.T) {
-	d := postDir(t, nil)
+	d := postDir(t, func(w *world) {
+		for _, tn := range []extlink.TenantID{"t1", "t2"} {
+			policy(w, tn, func(p *extlink.Policy) { p.MembersLeaveGroups = true })
+		}
+	})
 	g, _ := extlink.NewGroup(d, "a", "b")
 	g, _ = g.Leave(d, "b")
 	if g.Len() != 1 || !g.External() || g.Dissolved() {
@@ -490,11 +513,72 @@ func TestDissolve(t *testing.T) {
 	}
 }
 
-// D5: with NoSelfLeave a member cannot leave, an admin can, and removal
-// still works; the group then cannot dissolve by leaving.
-func TestNoSelfLeave(t *testing.T) {
+// R8: anyone may leave a room, whatever their tenant's policy; once everyone
+// has left, the room is gone and refuses everything with ErrDissolved (D7
+// row 2, after unknown users).
+func TestRoomLeave(t *testing.T) {
+	d := postDir(t, nil) // the zero policy's leave switch: groups only
+	r, err := extlink.NewRoom(d, "a", "b", "me")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2, err := r.Leave(d, "b")
+	if err != nil || !slices.Equal(r2.Members(), []extlink.UserID{"a", "me"}) || r2.Gone() {
+		t.Fatalf("b leaves: %v %v", r2, err)
+	}
+	if r.Len() != 3 {
+		t.Fatalf("Leave changed its receiver: %v", r)
+	}
+	for _, tt := range []struct {
+		name string
+		err  error
+		want error
+		text string
+	}{
+		{"unknown", first(r2.Leave(d, "zz")), extlink.ErrUnknownUser,
+			"extlink: zz cannot leave the room: zz is not in the directory (R8); check the ID, or add zz to the directory"},
+		{"not a member", first(r2.Leave(d, "b")), extlink.ErrNotMember,
+			"extlink: b cannot leave the room: b is not a member of the room (R8)"},
+	} {
+		if causeOf(tt.err) != tt.want || tt.err.Error() != tt.text {
+			t.Errorf("%s: got %v, want %v: %s", tt.name, tt.err, tt.want, tt.text)
+		}
+	}
+	r3, _ := r2.Leave(d, "a")
+	gone, err := r3.Leave(d, "me")
+	if err != nil || !gone.Gone() || gone.Len() != 0 || gone.String() != "room gone" {
+		t.Fatalf("the last one leaves: %v %v", gone, err)
+	}
+	for _, tt := range []struct {
+		name string
+		err  error
+		want error
+		text string
+	}{
+		{"leave", first(gone.Leave(d, "me")), extlink.ErrDissolved,
+			"extlink: me cannot leave the room: everyone has left the room (R8); create a new room"},
+		{"invite", first(gone.Invite(d, "me", "a")), extlink.ErrDissolved,
+			"extlink: me cannot invite a: everyone has left the room (R8); create a new room"},
+		{"convert", first(gone.Convert(d, "me")), extlink.ErrDissolved,
+			"extlink: me cannot turn the room into a group: everyone has left the room (R10); create a new room"},
+		{"unknown first", first(gone.Invite(d, "me", "zz")), extlink.ErrUnknownUser,
+			"extlink: me cannot invite zz: zz is not in the directory (R8); check the ID, or add zz to the directory"},
+	} {
+		if causeOf(tt.err) != tt.want || !errors.Is(tt.err, extlink.ErrDenied) || tt.err.Error() != tt.text {
+			t.Errorf("%s: got %v, want %v: %s", tt.name, tt.err, tt.want, tt.text)
+		}
+	}
+	if gone.Equal(extlink.Room{}) || !gone.Equal(gone) {
+		t.Error("a gone room must equal itself only")
+	}
+}
+
+// R18, D5: by default (MembersLeaveGroups off, as in the vendor's product)
+// a member cannot leave, an admin can, and removal still works; the group
+// then cannot dissolve by a member leaving. Where the tenant allows it, the
+// member may leave.
+func TestMembersLeaveGroups(t *testing.T) {
 	d := postDir(t, func(w *world) {
-		policy(w, "t1", func(p *extlink.Policy) { p.NoSelfLeave = true })
 		user(w, "me", func(u *extlink.User) { u.Role = extlink.Admin })
 	})
 	g, _ := extlink.NewGroup(d, "a", "me")
@@ -503,15 +587,26 @@ func TestNoSelfLeave(t *testing.T) {
 	}
 	g, _ = g.Appoint(d, "a", "me")
 	if _, err := g.Leave(d, "a"); causeOf(err) != extlink.ErrNotPermitted {
-		t.Errorf("a member leaving under NoSelfLeave: %v", err)
+		t.Errorf("a member leaving by default: %v", err)
 	}
 	g, err := g.Remove(d, "me", "a")
 	if err != nil || g.Len() != 1 {
-		t.Errorf("removal under NoSelfLeave: %v %v", g, err)
+		t.Errorf("removal by default: %v %v", g, err)
 	}
 	solo, _ := extlink.NewGroup(d, "a")
 	if _, err := solo.Leave(d, "a"); causeOf(err) != extlink.ErrNotPermitted {
-		t.Errorf("the last member under NoSelfLeave: %v", err)
+		t.Errorf("the last member by default: %v", err)
+	}
+	allowed := postDir(t, func(w *world) {
+		policy(w, "t1", func(p *extlink.Policy) { p.MembersLeaveGroups = true })
+	})
+	g, _ = extlink.NewGroup(allowed, "a", "me")
+	g, _ = g.Transfer(allowed, "a", "me")
+	if g, err = g.Leave(allowed, "a"); err != nil || g.Len() != 1 {
+		t.Errorf("a member leaving with MembersLeaveGroups: %v %v", g, err)
+	}
+	if g, err = g.Leave(allowed, "me"); err != nil || !g.Dissolved() {
+		t.Errorf("the last member leaving with MembersLeaveGroups: %v %v", g, err)
 	}
 }
 
@@ -658,7 +753,7 @@ func TestBigGroupMatchesReference(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		n := rapid.IntRange(40, 150).Draw(t, "users")
 		open := extlink.Policy{Works: extlink.AccessAll, MembersCreateGroups: true,
-			NoSelfLeave: rapid.Bool().Draw(t, "noleave")}
+			MembersLeaveGroups: rapid.Bool().Draw(t, "leave")}
 		w := world{Tenants: []extlink.Tenant{{ID: "t1", Policy: open}, {ID: "t2", Policy: open}}}
 		for i := range n {
 			tn := extlink.TenantID("t1")

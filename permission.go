@@ -84,12 +84,15 @@ func (d Decision) why() string {
 	case ReasonUnknownUser:
 		return party + " is not in the directory"
 	case ReasonDissolved:
+		if d.Action.inRoom() {
+			return "everyone has left the room"
+		}
 		return "the group is dissolved"
 	case ReasonNotMember:
 		switch d.Action {
 		case ActEmail:
 			return by + " is not a member of " + t + ", whose address book holds the contact"
-		case ActInviteRoom, ActConvert:
+		case ActInviteRoom, ActConvert, ActLeaveRoom:
 			return by + " is not a member of the room"
 		}
 		return by + " is not a member of the group"
@@ -150,10 +153,13 @@ func (d Decision) Remedy() string {
 	case ReasonUnknownUser:
 		return "check the ID, or add " + party + " to the directory"
 	case ReasonDissolved:
+		if d.Action.inRoom() {
+			return "create a new room"
+		}
 		return "create a new group"
 	case ReasonNotMember:
 		switch d.Action {
-		case ActEmail:
+		case ActEmail, ActLeaveRoom:
 			return ""
 		case ActInviteRoom, ActConvert:
 			return "ask a member of the room to invite " + by
@@ -286,7 +292,7 @@ func newRec(u User, pol Policy, idx, tidx int32) rec {
 	if u.Role == Admin || pol.MembersCreateGroups {
 		r.flags |= fCreate
 	}
-	if u.Role == Admin || !pol.NoSelfLeave {
+	if u.Role == Admin || pol.MembersLeaveGroups {
 		r.flags |= fLeave
 	}
 	return r

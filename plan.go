@@ -13,22 +13,42 @@ import (
 // each person is added by a master who can talk with them 1:1, masters are
 // appointed before they add anyone, the creator's tenant lets them create
 // groups, everyone in an external group is allowed there, and everyone but
-// me and target is out of the group at the end. For the post's cast it is
-// four steps: A creates a group with B, invites me, hands me the master role
-// and leaves.
+// me and target is out of the group at the end: each leaves where its
+// tenant lets members leave groups, and me removes it otherwise (R16, R18,
+// D5). For the post's cast it is four steps: A creates a group with B,
+// invites me and hands me the master role, and I remove A, as the post does
+// (A leaves instead where A's tenant allows it).
+//
+// groups are the groups that already exist (R22). A plan may start from
+// one of them instead of creating a group: its masters hand the role on,
+// its members invite whom the plan needs, and everyone but me and target
+// leaves or is removed; each step names the group it acts on (Step.Group k:
+// groups[k-1]). If a given group already is a group of exactly me and
+// target with me its only master, the plan is empty (and not nil). A given
+// group is used only when that is strictly shorter than a new group, and
+// among equally short ones the first given; dissolved groups, and groups
+// with a member d does not know, are passed over. PlanGroup takes the
+// groups as they are and never changes them: if d has changed since they
+// were last brought in line with it, [Reconcile] them first.
 //
 // "Shortest" counts [Step]s over the full op set, rooms included; ties are
-// broken by ID order, so the same directory and query always give the same
-// plan (R26). The plan applies with [Plan.Apply].
+// broken by ID order, so the same directory, groups and query always give
+// the same plan (R26). The plan applies with [Plan.Apply], given the same
+// groups.
+//
+// Cost: without groups, a search over the people within a few hops of me
+// and target, growing until no cheaper plan can remain; each group given
+// adds a pass over its members and, when me or target must still be
+// brought in, the searches grown as far as a shorter plan could reach.
 //
 // When no plan exists the error is an *[UnreachableError], which wraps
 // [ErrUnreachable] and the sentinel of its reason, and says what would help.
 // Naming a user twice (me == target) is an ordinary error.
-func PlanGroup(d Store, me, target UserID) (Plan, error) {
-	return planGroup(d, me, target, false)
+func PlanGroup(d Store, me, target UserID, groups ...Group) (Plan, error) {
+	return planGroup(d, me, target, false, groups)
 }
 
-func planGroup(d Store, me, target UserID, exhaustive bool) (Plan, error) {
+func planGroup(d Store, me, target UserID, exhaustive bool, groups []Group) (Plan, error) {
 	if me == target {
 		return nil, fmt.Errorf("extlink: plan: me and target are both %s", me)
 	}
@@ -39,20 +59,48 @@ func planGroup(d Store, me, target UserID, exhaustive bool) (Plan, error) {
 	}
 	s.exhaustive = exhaustive
 	best := s.internal()
-	if ext, uerr := s.external(best); uerr == nil {
+	var scratch Plan
+	if ext, err := s.external(best); err == nil {
 		best = ext
 	} else if best.kind == candNone {
+		uerr = err
+		if colleague(s.rme, s.rtg) {
+			// Colleagues need only an internal group, which nobody in
+			// their tenant may create: that is the blame, not whatever
+			// keeps them from an external one (R12).
+			uerr = &UnreachableError{Me: me, Target: target, Reason: ReasonNoGroupRights, Tenant: s.rme.tenant}
+		}
+	}
+	if best.kind != candNone {
+		p, err := s.build(best)
+		if err == nil && len(p) != int(best.cost) {
+			// The cost model and the plan it stands for must agree.
+			err = fmt.Errorf("extlink: internal error: a plan of cost %d came out as %d steps", best.cost, len(p))
+		}
+		if err != nil {
+			return nil, err
+		}
+		scratch = p
+	}
+	if len(groups) > 0 {
+		// An existing group wins only when strictly shorter (R22), and
+		// only with a plan that applies: a group out of line with d (not
+		// reconciled since d changed) may refuse a step the model counts
+		// on, and the plan from scratch stands then.
+		if c, ok := s.fromGroups(groups, best.cost); ok {
+			p, err := s.buildFrom(c)
+			if err != nil {
+				return nil, err
+			}
+			if _, err := p.Apply(d, groups...); err == nil {
+				return p, nil
+			}
+		}
+	}
+	if uerr != nil {
 		return nil, uerr
 	}
-	p, err := s.build(best)
-	if err == nil && len(p) != int(best.cost) {
-		// The cost model and the plan it stands for must agree.
-		err = fmt.Errorf("extlink: internal error: a plan of cost %d came out as %d steps", best.cost, len(p))
-	}
-	if err != nil {
-		return nil, err
-	}
-	return p, nil
+	return scratch, nil
 }
 
 // UnreachableError says why no plan puts two users in a group of their own
@@ -282,6 +330,44 @@ func (h *minHeap[T]) Pop() any {
 	return x
 }
 
+// push adds x, as heap.Push would, without boxing it in an interface.
+func (h *minHeap[T]) push(x T) {
+	h.a = append(h.a, x)
+	for i := len(h.a) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !h.less(h.a[i], h.a[p]) {
+			break
+		}
+		h.a[i], h.a[p] = h.a[p], h.a[i]
+		i = p
+	}
+}
+
+// pop removes and returns the least element, as heap.Pop would, without
+// boxing it.
+func (h *minHeap[T]) pop() T {
+	n := len(h.a) - 1
+	h.a[0], h.a[n] = h.a[n], h.a[0]
+	for i := 0; ; {
+		l := 2*i + 1
+		if l >= n {
+			break
+		}
+		j := l
+		if r := l + 1; r < n && h.less(h.a[r], h.a[l]) {
+			j = r
+		}
+		if !h.less(h.a[j], h.a[i]) {
+			break
+		}
+		h.a[i], h.a[j] = h.a[j], h.a[i]
+		i = j
+	}
+	x := h.a[n]
+	h.a = h.a[:n]
+	return x
+}
+
 // tree is an invitation tree: the creator, each node's children in order.
 type tree struct {
 	root     int32
@@ -347,11 +433,11 @@ func (s *search) build(c candidate) (Plan, error) {
 	me, tg := id(s.me), id(s.tg)
 	switch c.kind {
 	case candInternal1:
-		return Plan{{OpCreateGroup, me, tg}}, nil
+		return Plan{{Op: OpCreateGroup, By: me, Who: tg}}, nil
 	case candInternal2:
-		return Plan{{OpCreateGroup, tg, me}, {OpTransfer, tg, me}}, nil
+		return Plan{{Op: OpCreateGroup, By: tg, Who: me}, {Op: OpTransfer, By: tg, Who: me}}, nil
 	case candInternal4:
-		p := Plan{{OpCreateGroup, id(c.c), tg}, {OpInvite, id(c.c), me}, {OpTransfer, id(c.c), me}}
+		p := Plan{{Op: OpCreateGroup, By: id(c.c), Who: tg}, {Op: OpInvite, By: id(c.c), Who: me}, {Op: OpTransfer, By: id(c.c), Who: me}}
 		return append(p, s.exit(c.c)), nil
 	}
 	t := &tree{root: c.c, children: map[int32][]int32{}, in: map[int32]bool{c.c: true}}
@@ -414,7 +500,7 @@ func (s *search) steps(t *tree) (Plan, error) {
 		}
 		t.in[p] = true
 	}
-	plan := Plan{{OpCreateGroup, id(c), id(p)}}
+	plan := Plan{{Op: OpCreateGroup, By: id(c), Who: id(p)}}
 	order := []int32{c}
 	for i := 0; i < len(order); i++ {
 		v := order[i]
@@ -422,7 +508,7 @@ func (s *search) steps(t *tree) (Plan, error) {
 		var promote []int32
 		for _, u := range kids {
 			if u != p {
-				plan = append(plan, Step{OpInvite, id(v), id(u)})
+				plan = append(plan, Step{Op: OpInvite, By: id(v), Who: id(u)})
 			}
 			if u == s.me || len(t.children[u]) > 0 {
 				promote = append(promote, u)
@@ -434,7 +520,7 @@ func (s *search) steps(t *tree) (Plan, error) {
 			if k == len(promote)-1 && v != s.me {
 				op = OpTransfer
 			}
-			plan = append(plan, Step{op, id(v), id(u)})
+			plan = append(plan, Step{Op: op, By: id(v), Who: id(u)})
 		}
 	}
 	// Everyone but me and target leaves, in join order.

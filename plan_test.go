@@ -22,7 +22,7 @@ type bfsState struct {
 
 func (s bfsState) key() string {
 	if !s.inGroup {
-		return "room " + fmt.Sprint(s.room.Members())
+		return "room " + fmt.Sprint(s.room.Members(), s.room.Gone())
 	}
 	return fmt.Sprint("group ", s.group.Members(), s.group.Masters(), s.group.External(), s.group.Home(), s.group.Dissolved())
 }
@@ -31,8 +31,10 @@ func (s bfsState) key() string {
 // (rooms included, each step one operation with at most one other person),
 // for every pair (me, target) the least number of steps to a group of
 // exactly {me, target} with me its only master, exploring up to maxDepth
-// steps. Pairs it does not reach are absent.
-func oracle(d *extlink.Directory, users []extlink.UserID, maxDepth int) map[[2]extlink.UserID]int {
+// steps. The sequences start by creating a room or a group, or from one of
+// the existing groups given (0 steps if it already is such a group). Pairs
+// it does not reach are absent.
+func oracle(d *extlink.Directory, users []extlink.UserID, maxDepth int, groups ...extlink.Group) map[[2]extlink.UserID]int {
 	found := map[[2]extlink.UserID]int{}
 	note := func(s bfsState, depth int) {
 		if !s.inGroup || s.group.Dissolved() || s.group.Len() != 2 {
@@ -59,34 +61,17 @@ func oracle(d *extlink.Directory, users []extlink.UserID, maxDepth int) map[[2]e
 			*next = append(*next, s)
 		}
 	}
-	// Depth 1: every creation.
-	for _, by := range users {
-		if g, err := extlink.NewGroup(d, by); err == nil {
-			push(&level, bfsState{group: g, inGroup: true})
-		}
-		for _, who := range users {
-			if who == by {
-				continue
-			}
-			if r, err := extlink.NewRoom(d, by, who); err == nil {
-				push(&level, bfsState{room: r})
-			}
-			if g, err := extlink.NewGroup(d, by, who); err == nil {
-				push(&level, bfsState{group: g, inGroup: true})
-			}
-		}
-	}
-	for depth := 1; depth <= maxDepth; depth++ {
+	// expand returns the states one operation away from level's.
+	expand := func(level []bfsState) []bfsState {
 		var next []bfsState
 		for _, s := range level {
-			note(s, depth)
-			if depth == maxDepth {
-				continue
-			}
 			for _, by := range users {
 				if !s.inGroup {
 					if g, err := s.room.Convert(d, by); err == nil {
 						push(&next, bfsState{group: g, inGroup: true})
+					}
+					if r, err := s.room.Leave(d, by); err == nil {
+						push(&next, bfsState{room: r})
 					}
 					for _, who := range users {
 						if r, err := s.room.Invite(d, by, who); err == nil {
@@ -111,19 +96,62 @@ func oracle(d *extlink.Directory, users []extlink.UserID, maxDepth int) map[[2]e
 				}
 			}
 		}
-		level = next
+		return next
+	}
+	// Depth 0: the existing groups.
+	for _, g := range groups {
+		note(bfsState{group: g, inGroup: true}, 0)
+	}
+	var start []bfsState
+	for _, g := range groups {
+		push(&start, bfsState{group: g, inGroup: true})
+	}
+	// Depth 1: every creation, and every step on an existing group.
+	level = expand(start)
+	for _, by := range users {
+		if g, err := extlink.NewGroup(d, by); err == nil {
+			push(&level, bfsState{group: g, inGroup: true})
+		}
+		for _, who := range users {
+			if who == by {
+				continue
+			}
+			if r, err := extlink.NewRoom(d, by, who); err == nil {
+				push(&level, bfsState{room: r})
+			}
+			if g, err := extlink.NewGroup(d, by, who); err == nil {
+				push(&level, bfsState{group: g, inGroup: true})
+			}
+		}
+	}
+	for depth := 1; depth <= maxDepth; depth++ {
+		for _, s := range level {
+			note(s, depth)
+		}
+		if depth < maxDepth {
+			level = expand(level)
+		}
 	}
 	return found
 }
 
-// checkPlan fails unless p applies step by step and ends in exactly {me,
-// target} with me the only master.
+// checkPlan fails unless p applies step by step to the groups given and
+// ends in exactly {me, target} with me the only master; the empty plan
+// must find such a group among them.
 func checkPlan(t interface {
 	Helper()
 	Fatalf(string, ...any)
-}, d extlink.Store, p extlink.Plan, me, target extlink.UserID) {
+}, d extlink.Store, p extlink.Plan, me, target extlink.UserID, groups ...extlink.Group) {
 	t.Helper()
-	g, err := p.Apply(d)
+	g, err := p.Apply(d, groups...)
+	if len(p) == 0 && err == nil {
+		for _, h := range groups {
+			if !h.Dissolved() && slices.Equal(h.Members(), sorted([]extlink.UserID{me, target})) && slices.Equal(h.Masters(), []extlink.UserID{me}) {
+				return
+			}
+		}
+		t.Fatalf("the empty plan, and no given group is the goal: %v", groups)
+	}
 	if err != nil {
 		t.Fatalf("plan does not apply: %v\n%v", err, p)
 	}
@@ -170,6 +198,112 @@ func TestPlanGroupMatchesOracle(t *testing.T) {
 	})
 }
 
+// genGroups draws up to n groups reached through real operations on d: a
+// creation (directly or by converting a room) and a few random steps, each
+// kept only if the rules allow it. Some may end dissolved.
+func genGroups(t *rapid.T, d *extlink.Directory, ids []extlink.UserID, n int) []extlink.Group {
+	var out []extlink.Group
+	user := rapid.SampledFrom(ids)
+	for i := range rapid.IntRange(0, n).Draw(t, "groups") {
+		var g extlink.Group
+		var err error
+		for try := 0; try < 10; try++ {
+			by := user.Draw(t, fmt.Sprintf("g%d.by", i))
+			var with []extlink.UserID
+			for _, u := range rapid.SliceOfNDistinct(user, 0, 3, func(u extlink.UserID) extlink.UserID { return u }).Draw(t, fmt.Sprintf("g%d.with", i)) {
+				if u != by {
+					with = append(with, u)
+				}
+			}
+			if g, err = extlink.NewGroup(d, by, with...); err == nil {
+				break
+			}
+		}
+		if err != nil {
+			continue
+		}
+		for range rapid.IntRange(0, 8).Draw(t, fmt.Sprintf("g%d.steps", i)) {
+			by, who := user.Draw(t, "by"), user.Draw(t, "who")
+			var n extlink.Group
+			switch rapid.IntRange(0, 5).Draw(t, "op") {
+			case 0:
+				n, err = g.Invite(d, by, who)
+			case 1:
+				n, err = g.Appoint(d, by, who)
+			case 2:
+				n, err = g.Resign(d, by)
+			case 3:
+				n, err = g.Transfer(d, by, who)
+			case 4:
+				n, err = g.Leave(d, by)
+			case 5:
+				n, err = g.Remove(d, by, who)
+			}
+			if err == nil {
+				g = n
+			}
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+// R22: as above, with existing groups: PlanGroup's plan, which may start from
+// one of them, is as short as the brute-force search's (started from them
+// too, or from scratch), it applies to them, and it never changes them.
+func TestPlanGroupFromGroupsMatchesOracle(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		w := genPlanWorld(t, 4, 6)
+		d := mustDir(t, w)
+		var ids []extlink.UserID
+		for _, u := range w.Users {
+			ids = append(ids, u.ID)
+		}
+		groups := genGroups(t, d, ids, 3)
+		var before []string
+		for _, g := range groups {
+			before = append(before, fmt.Sprint(g.State()))
+		}
+		const depth = 7
+		shortest := oracle(d, ids, depth, groups...)
+		for _, me := range ids {
+			for _, target := range ids {
+				if me == target {
+					continue
+				}
+				p, err := extlink.PlanGroup(d, me, target, groups...)
+				want, ok := shortest[[2]extlink.UserID{me, target}]
+				switch {
+				case err != nil && !errors.Is(err, extlink.ErrUnreachable):
+					t.Fatalf("PlanGroup(%s, %s): %v", me, target, err)
+				case err != nil && ok:
+					t.Fatalf("PlanGroup(%s, %s): %v; the oracle finds %d steps", me, target, err, want)
+				case err == nil && len(p) <= depth && (!ok || len(p) != want):
+					t.Fatalf("PlanGroup(%s, %s) has %d steps, the oracle %d (found %v):\n%v\ngroups: %v", me, target, len(p), want, ok, p, groups)
+				case err == nil && len(p) > depth && ok:
+					t.Fatalf("PlanGroup(%s, %s) has %d steps, the oracle %d:\n%v", me, target, len(p), want, p)
+				}
+				if err == nil {
+					checkPlan(t, d, p, me, target, groups...)
+					q, err := extlink.PlanGroupExhaustive(d, me, target, groups...)
+					if err != nil || len(q) != len(p) {
+						t.Fatalf("PlanGroup(%s, %s): exhaustive %d steps (%v), staged %d", me, target, len(q), err, len(p))
+					}
+					p2, _ := extlink.PlanGroup(storeOnly{d}, me, target, groups...)
+					if diff := cmp.Diff(p, p2); diff != "" {
+						t.Fatalf("generic store differs:\n%s", diff)
+					}
+				}
+			}
+		}
+		for i, g := range groups {
+			if got := fmt.Sprint(g.State()); got != before[i] {
+				t.Fatalf("group %d changed: %s, was %s", i+1, got, before[i])
+			}
+		}
+	})
+}
+
 // Every plan returned on random worlds of up to 50 users applies, is
 // deterministic, and is the same through a generic Store.
 func TestPlanGroupApplies(t *testing.T) {
@@ -198,7 +332,9 @@ func TestPlanGroupApplies(t *testing.T) {
 	})
 }
 
-// R22: the post's cast needs four steps; the post's own six are longer.
+// R22: the post's cast needs four steps, ending as the post does (me
+// removes a); where a's tenant lets members leave, a leaves instead. The
+// post's own six steps are longer.
 func TestPlanGroupPost(t *testing.T) {
 	d := postDir(t, nil)
 	p, err := extlink.PlanGroup(d, "me", "b")
@@ -209,10 +345,20 @@ func TestPlanGroupPost(t *testing.T) {
 		{Op: extlink.OpCreateGroup, By: "a", Who: "b"},
 		{Op: extlink.OpInvite, By: "a", Who: "me"},
 		{Op: extlink.OpTransfer, By: "a", Who: "me"},
-		{Op: extlink.OpLeave, By: "a"},
+		{Op: extlink.OpRemove, By: "me", Who: "a"},
 	}
 	if diff := cmp.Diff(want, p); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+	checkPlan(t, d, p, "me", "b")
+	leave := postDir(t, func(w *world) { policy(w, "t1", func(p *extlink.Policy) { p.MembersLeaveGroups = true }) })
+	p, err = extlink.PlanGroup(leave, "me", "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want[3] = extlink.Step{Op: extlink.OpLeave, By: "a"}
+	if diff := cmp.Diff(want, p); diff != "" {
+		t.Errorf("members may leave: (-want +got):\n%s", diff)
 	}
 	// Linked: the direct plan.
 	p, err = extlink.PlanGroup(d, "a", "b")
@@ -244,6 +390,10 @@ func TestPlanGroupUnreachable(t *testing.T) {
 			"extlink: no plan puts me and b in a group of their own: t1 does not allow talk with outside LINE WORKS users, so me cannot be in an external group (R12); ask t1's admin to allow it"},
 		{"no chain", func(w *world) { w.Links = nil }, "me", "b", extlink.ErrNotLinked,
 			"extlink: no plan puts me and b in a group of their own: no chain of people who can talk 1:1 connects them (R13); link me with b, or with someone linked with b"},
+		{"colleagues, no creator", func(w *world) {
+			policy(w, "t1", func(p *extlink.Policy) { *p = extlink.Policy{} })
+		}, "me", "a", extlink.ErrNotPermitted,
+			"extlink: no plan puts me and a in a group of their own: nobody who may create groups is on a chain between them (R12); let t1's members create groups, or ask one of its admins to build the group"},
 		{"no creator", func(w *world) {
 			for i := range w.Tenants {
 				w.Tenants[i].Policy.MembersCreateGroups = false
@@ -267,9 +417,57 @@ func TestPlanGroupUnreachable(t *testing.T) {
 	}
 }
 
+// R22: the groups that exist count. a, the master of an external group
+// with me and b, can hand me the role and I remove a, although nobody may
+// create a group; when the group already is the goal, the plan is empty.
+func TestPlanGroupExistingGroup(t *testing.T) {
+	d := postDir(t, nil)
+	g, err := extlink.NewGroup(d, "a", "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, _ = g.Invite(d, "a", "me")
+	closed := postDir(t, func(w *world) {
+		for i := range w.Tenants {
+			w.Tenants[i].Policy.MembersCreateGroups = false
+		}
+	})
+	if _, err := extlink.PlanGroup(closed, "me", "b"); !errors.Is(err, extlink.ErrUnreachable) {
+		t.Fatalf("without the group: %v", err)
+	}
+	other, _ := extlink.NewGroup(d, "me")
+	p, err := extlink.PlanGroup(closed, "me", "b", other, g)
+	want := extlink.Plan{
+		{Op: extlink.OpTransfer, By: "a", Who: "me", Group: 2},
+		{Op: extlink.OpRemove, By: "me", Who: "a", Group: 2},
+	}
+	if err != nil || !cmp.Equal(want, p) {
+		t.Fatalf("got %v, %v; want\n%v", p, err, want)
+	}
+	checkPlan(t, closed, p, "me", "b", other, g)
+	// Shorter than a new group, where one could be created.
+	if p, err = extlink.PlanGroup(d, "me", "b", g); err != nil || len(p) != 2 {
+		t.Errorf("with the group, creation allowed: %v, %v", p, err)
+	}
+	// The goal already: the empty plan.
+	done, err := p.Apply(d, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err = extlink.PlanGroup(d, "me", "b", other, done)
+	if err != nil || p == nil || len(p) != 0 {
+		t.Errorf("a given group is the goal: got %v, %v, want the empty plan", p, err)
+	}
+	// A dissolved group, or one the pair cannot use, changes nothing.
+	gone, _ := extlink.RestoreGroup(extlink.GroupState{Home: "t1", External: true, Dissolved: true})
+	if p, err = extlink.PlanGroup(d, "me", "b", gone, other); err != nil || len(p) != 4 || p[0].Group != 0 {
+		t.Errorf("useless groups: %v, %v", p, err)
+	}
+}
+
 func TestPlanString(t *testing.T) {
 	p, _ := extlink.PlanGroup(postDir(t, nil), "me", "b")
-	want := "1. a creates a group with b (R10)\n2. a invites me (R13)\n3. a hands the master role to me (R17)\n4. a leaves the group (R18)"
+	want := "1. a creates a group with b (R10)\n2. a invites me (R13)\n3. a hands the master role to me (R17)\n4. me removes a (R16)"
 	if got := p.String(); got != want {
 		t.Errorf("got\n%s", got)
 	}
@@ -308,26 +506,40 @@ func genBigTenantWorld(t *rapid.T) world {
 
 // The staged search stops early; run to the end of the graph it must find
 // plans of the same length, for every pair drawn.
+// With existing groups too; and a plan with groups is never longer than
+// one without.
 func TestPlanGroupStagedMatchesExhaustive(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		w := genBigTenantWorld(t)
 		d := mustDir(t, w)
+		var ids []extlink.UserID
+		for _, u := range w.Users {
+			ids = append(ids, u.ID)
+		}
+		groups := genGroups(t, d, ids, 4)
 		for range 10 {
 			me := rapid.SampledFrom(w.Users).Draw(t, "me").ID
 			target := rapid.SampledFrom(w.Users).Draw(t, "target").ID
 			if me == target {
 				continue
 			}
-			p, err := extlink.PlanGroup(d, me, target)
-			q, errq := extlink.PlanGroupExhaustive(d, me, target)
-			if (err == nil) != (errq == nil) || len(p) != len(q) {
-				t.Fatalf("PlanGroup(%s, %s): staged %d steps (%v), exhaustive %d (%v)\n%v\n--\n%v", me, target, len(p), err, len(q), errq, p, q)
+			for _, gs := range [][]extlink.Group{nil, groups} {
+				p, err := extlink.PlanGroup(d, me, target, gs...)
+				q, errq := extlink.PlanGroupExhaustive(d, me, target, gs...)
+				if (err == nil) != (errq == nil) || len(p) != len(q) {
+					t.Fatalf("PlanGroup(%s, %s): staged %d steps (%v), exhaustive %d (%v)\n%v\n--\n%v", me, target, len(p), err, len(q), errq, p, q)
+				}
+				if err == nil {
+					checkPlan(t, d, p, me, target, gs...)
+					checkPlan(t, d, q, me, target, gs...)
+				} else if err.Error() != errq.Error() {
+					t.Fatalf("reasons differ: %v / %v", err, errq)
+				}
 			}
-			if err == nil {
-				checkPlan(t, d, p, me, target)
-				checkPlan(t, d, q, me, target)
-			} else if err.Error() != errq.Error() {
-				t.Fatalf("reasons differ: %v / %v", err, errq)
+			p, err := extlink.PlanGroup(d, me, target)
+			q, errq := extlink.PlanGroup(d, me, target, groups...)
+			if err == nil && (errq != nil || len(q) > len(p)) {
+				t.Fatalf("PlanGroup(%s, %s): %d steps without groups, %d (%v) with", me, target, len(p), len(q), errq)
 			}
 		}
 	})

@@ -43,7 +43,7 @@ const (
 	D2                  // no outsider into an internal group
 	D3                  // the last master cannot leave while others remain
 	D4                  // the last member leaving dissolves the group
-	D5                  // a tenant may forbid leaving
+	D5                  // a tenant may let its members leave groups
 	D6                  // reconcile promotes the earliest member
 	D7                  // the order refusals are checked in
 	D8                  // LINE-user clarifications
@@ -58,7 +58,7 @@ var ruleSummaries = [ruleEnd]string{
 	R5:  "links are mutual",
 	R6:  "LINE users have no tenant and are never in groups",
 	R7:  "a room's creator must be able to talk with each member",
-	R8:  "a room member may invite anyone they can talk with",
+	R8:  "a room member may invite anyone they can talk with; anyone may leave a room",
 	R9:  "everyone in a room or group may talk there",
 	R10: "a member of a room of three or more may turn it into a group; anyone may create one",
 	R11: "a group is external iff its members spanned tenants at creation, for good",
@@ -68,7 +68,7 @@ var ruleSummaries = [ruleEnd]string{
 	R15: "a master may resign while another master remains",
 	R16: "a master may remove any other member",
 	R17: "a master may hand the master role to a member",
-	R18: "a member may leave; the last master only when alone",
+	R18: "members leave only where their tenant allows it; the last master only when alone",
 	R19: "a group stays a group down to one member",
 	R20: "members no longer allowed in an external group are removed",
 	R21: "the post's six steps replay",
@@ -83,7 +83,7 @@ var ruleSummaries = [ruleEnd]string{
 	D2:  "no outsider is invited into an internal group",
 	D3:  "the last master cannot leave while others remain",
 	D4:  "the last member leaving dissolves the group",
-	D5:  "a tenant may forbid its members to leave groups",
+	D5:  "a tenant may let its members leave groups themselves; by default a master removes them",
 	D6:  "if reconciling removes every master, the earliest remaining member becomes master",
 	D7:  "refusals are checked in a fixed order",
 	D8:  "LINE users: own tenant for R11, only the tenant side checked for talk",
@@ -127,13 +127,14 @@ const (
 	ActRemove                        // remove a member (R16)
 	ActTransfer                      // hand the master role over (R17)
 	ActLeave                         // leave a group (R18)
+	ActLeaveRoom                     // leave a room (R8)
 	actEnd
 )
 
 var actionRules = [actEnd]Rule{
 	ActTalk: R2, ActCall: R3, ActEmail: R4, ActCreateRoom: R7, ActInviteRoom: R8,
 	ActConvert: R10, ActCreateGroup: R10, ActInvite: R13, ActAppoint: R14,
-	ActResign: R15, ActRemove: R16, ActTransfer: R17, ActLeave: R18,
+	ActResign: R15, ActRemove: R16, ActTransfer: R17, ActLeave: R18, ActLeaveRoom: R8,
 }
 
 // Rule returns the rule that governs a; a decision about a names it unless a
@@ -174,8 +175,15 @@ func (a Action) String() string {
 		return "transfer"
 	case ActLeave:
 		return "leave"
+	case ActLeaveRoom:
+		return "leave-room"
 	}
 	return fmt.Sprintf("Action(%d)", uint8(a))
+}
+
+// inRoom reports whether a acts on a room rather than a group.
+func (a Action) inRoom() bool {
+	return a == ActInviteRoom || a == ActConvert || a == ActLeaveRoom
 }
 
 // phrase returns the verb phrase "talk with b" for a decision's sentence.
@@ -208,6 +216,8 @@ func (a Action) phrase(who string) string {
 		return "hand the master role to " + who
 	case ActLeave:
 		return "leave the group"
+	case ActLeaveRoom:
+		return "leave the room"
 	}
 	return "do " + a.String()
 }
@@ -222,7 +232,7 @@ const (
 	ReasonNone Reason = iota // allowed
 
 	ReasonUnknownUser   // ErrUnknownUser: Party is not in the directory (D7)
-	ReasonDissolved     // ErrDissolved: the group was dissolved (D4)
+	ReasonDissolved     // ErrDissolved: the group was dissolved (D4), or everyone left the room (R8)
 	ReasonNotMember     // ErrNotMember: By is not a member of the room, group or address book's tenant
 	ReasonNotMaster     // ErrNotMaster: By is not a master of the group (R13-R17); Party is one who is
 	ReasonTargetMissing // ErrNotMember: Who is not a member of the group

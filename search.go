@@ -41,6 +41,7 @@ type side struct {
 	done       bool              // no node is left to reach
 	roots      map[int32][]int32 // creators linked to expanded nodes: those nodes
 	byT        map[int32][]int32 // explicitly labelled nodes, by tenant
+	hint       map[int32]int32   // levels beyond depth that meetTenants proved: one more than a neighbour's
 }
 
 func newSide(s *search, src, block int32) *side {
@@ -65,8 +66,21 @@ func (sd *side) label(s *search, u, l int32) {
 	sd.ex[u] = l
 }
 
-// lev returns v's level, if labelled.
+// lev returns v's level, if labelled, or if meetTenants found it one hop
+// beyond a labelled node while v itself is not labelled yet (then that is
+// its level: every node nearer is labelled).
 func (sd *side) lev(s *search, v int32) (int32, bool) {
+	l, ok := sd.label0(s, v)
+	if !ok && sd.hint != nil {
+		if h, in := sd.hint[v]; in && h == sd.depth+1 {
+			return h, true
+		}
+	}
+	return l, ok
+}
+
+// label0 returns v's level, if labelled.
+func (sd *side) label0(s *search, v int32) (int32, bool) {
 	l, ok := sd.ex[v]
 	if r := s.g.rec(v); inM(r) {
 		if t, in := sd.tl[r.tidx]; in && (!ok || t+1 < l) {
@@ -74,6 +88,21 @@ func (sd *side) lev(s *search, v int32) (int32, bool) {
 		}
 	}
 	return l, ok
+}
+
+// hintAt records that v is next to a node at level l, the side's depth:
+// unless v is labelled, its level is l+1.
+func (sd *side) hintAt(s *search, v, l int32) {
+	if l != sd.depth || v == sd.block {
+		return
+	}
+	if _, ok := sd.label0(s, v); ok {
+		return
+	}
+	if sd.hint == nil {
+		sd.hint = map[int32]int32{}
+	}
+	sd.hint[v] = l + 1
 }
 
 // grow labels every node up to level to.
@@ -90,7 +119,7 @@ func (sd *side) grow(s *search, to int32) {
 				if !inM(ru) {
 					continue
 				}
-				if l, ok := sd.lev(s, u); !ok || l > k+1 {
+				if l, ok := sd.label0(s, u); !ok || l > k+1 {
 					sd.label(s, u, k+1)
 					nextEx = append(nextEx, u)
 				}
@@ -111,7 +140,7 @@ func (sd *side) grow(s *search, to int32) {
 		for _, t := range sd.curT {
 			for _, u := range s.g.members(sd.trep[t]) {
 				if inM(s.g.rec(u)) {
-					if l, _ := sd.lev(s, u); l == k && sd.ex[u] != k {
+					if l, _ := sd.label0(s, u); l == k && sd.ex[u] != k {
 						expand(u)
 					}
 				}
@@ -133,6 +162,7 @@ type search struct {
 	xb         map[int32]int32   // least cost of a subtree holding both terminals, rooted at the node
 	xbVia      map[int32]int32   // the child it passes through, or noNode for a seed
 	exhaustive bool              // run both searches to the end before choosing (tests)
+	xbDone     bool              // xb holds what plans from existing groups need (existing.go)
 	extra      map[int32][]int32 // roots found by the meet steps, with their children of another tenant
 }
 
@@ -405,6 +435,13 @@ func (s *search) meetTenants() {
 			if l, ok := other.lev(s, y); ok && l <= 1 && y != other.block {
 				s.addExtra(x, y)
 				s.addExtra(y, x)
+				// A 7-step plan rooted at me or target reaches across this
+				// link: x is one hop beyond y for the other side, and y
+				// beyond x for this one.
+				if inM(s.g.rec(y)) {
+					other.hintAt(s, x, l)
+					from.hintAt(s, y, 1)
+				}
 			}
 		}
 	}

@@ -129,7 +129,7 @@ func (w world) mayCreateGroups(u extlink.User) bool {
 }
 
 func (w world) mayLeave(u extlink.User) bool {
-	return u.Role == extlink.Admin || !w.tenant(u.Tenant).Policy.NoSelfLeave
+	return u.Role == extlink.Admin || w.tenant(u.Tenant).Policy.MembersLeaveGroups
 }
 
 // refGroup is a group as plain data.
@@ -234,12 +234,19 @@ func (w world) refNewGroup(by extlink.UserID, with []extlink.UserID) (refGroup, 
 	return w.refFound(by, append([]extlink.UserID{by}, with...))
 }
 
-// refNewRoom: R7. The room is its members in join order.
-func (w world) refNewRoom(by extlink.UserID, with []extlink.UserID) ([]extlink.UserID, error) {
+// refRoom is a room as plain data: its members in join order, and whether
+// everyone has left it (R8).
+type refRoom struct {
+	Members []extlink.UserID
+	Gone    bool
+}
+
+// refNewRoom: R7.
+func (w world) refNewRoom(by extlink.UserID, with []extlink.UserID) (refRoom, error) {
 	all := append([]extlink.UserID{by}, with...)
 	for _, m := range all {
 		if _, ok := w.user(m); !ok {
-			return nil, extlink.ErrUnknownUser
+			return refRoom{}, extlink.ErrUnknownUser
 		}
 	}
 	var errs []error
@@ -247,47 +254,67 @@ func (w world) refNewRoom(by extlink.UserID, with []extlink.UserID) ([]extlink.U
 		errs = append(errs, w.refTalk(by, m))
 	}
 	if err := worst(errs...); err != nil {
-		return nil, err
+		return refRoom{}, err
 	}
-	return all, nil
+	return refRoom{Members: all}, nil
 }
 
 // refRoomInvite: R8.
-func (w world) refRoomInvite(room []extlink.UserID, by, who extlink.UserID) ([]extlink.UserID, error) {
+func (w world) refRoomInvite(room refRoom, by, who extlink.UserID) (refRoom, error) {
 	for _, u := range []extlink.UserID{by, who} {
 		if _, ok := w.user(u); !ok {
-			return nil, extlink.ErrUnknownUser
+			return room, extlink.ErrUnknownUser
 		}
 	}
 	switch {
-	case !slices.Contains(room, by):
-		return nil, extlink.ErrNotMember
-	case slices.Contains(room, who):
-		return nil, extlink.ErrAlreadyMember
+	case room.Gone:
+		return room, extlink.ErrDissolved
+	case !slices.Contains(room.Members, by):
+		return room, extlink.ErrNotMember
+	case slices.Contains(room.Members, who):
+		return room, extlink.ErrAlreadyMember
 	}
 	if err := w.refTalk(by, who); err != nil {
-		return nil, err
+		return room, err
 	}
-	return append(slices.Clone(room), who), nil
+	return refRoom{Members: append(slices.Clone(room.Members), who)}, nil
+}
+
+// refRoomLeave: R8. Anyone may leave a room; once everyone has, it is gone.
+func (w world) refRoomLeave(room refRoom, who extlink.UserID) (refRoom, error) {
+	if _, ok := w.user(who); !ok {
+		return room, extlink.ErrUnknownUser
+	}
+	switch {
+	case room.Gone:
+		return room, extlink.ErrDissolved
+	case !slices.Contains(room.Members, who):
+		return room, extlink.ErrNotMember
+	}
+	n := refRoom{Members: slices.DeleteFunc(slices.Clone(room.Members), func(x extlink.UserID) bool { return x == who })}
+	n.Gone = len(n.Members) == 0
+	return n, nil
 }
 
 // refConvert: R10, R12.
-func (w world) refConvert(room []extlink.UserID, by extlink.UserID) (refGroup, error) {
+func (w world) refConvert(room refRoom, by extlink.UserID) (refGroup, error) {
 	if _, ok := w.user(by); !ok {
 		return refGroup{}, extlink.ErrUnknownUser
 	}
-	for _, m := range room {
+	for _, m := range room.Members {
 		if _, ok := w.user(m); !ok {
 			return refGroup{}, extlink.ErrUnknownUser
 		}
 	}
-	if !slices.Contains(room, by) {
+	switch {
+	case room.Gone:
+		return refGroup{}, extlink.ErrDissolved
+	case !slices.Contains(room.Members, by):
 		return refGroup{}, extlink.ErrNotMember
-	}
-	if len(room) < 3 {
+	case len(room.Members) < 3:
 		return refGroup{}, extlink.ErrNotPermitted
 	}
-	return w.refFound(by, room)
+	return w.refFound(by, room.Members)
 }
 
 // refAct: the first rows of D7 for a group operation.

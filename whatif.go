@@ -8,9 +8,11 @@ import (
 // WhatIfQuery says what [WhatIf] compares.
 type WhatIfQuery struct {
 	Users    []UserID // talk and call decisions between every two of these
-	Groups   []Group  // groups to reconcile with the new directory (R20)
+	Groups   []Group  // groups to reconcile with the new directory (R20); the exposure counts them (R23)
 	Tenant   TenantID // whose exposure (R23) to compare; empty for none
 	MaxSteps int      // the exposure's limit, as for [Audit]
+
+	ExposureIgnoresGroups bool // the exposure counts only groups built from scratch, not Groups
 }
 
 // Flip is a decision that a change turns around.
@@ -41,7 +43,7 @@ type Removal struct {
 // ExposureChange is an exposure that a change creates, ends or shortens.
 type ExposureChange struct {
 	Member, Outsider UserID
-	Before, After    int // steps before and after; 0 for none
+	Before, After    int // steps before and after; 0 for none (an exposure already played, of 0 steps, counts as none here)
 }
 
 // Report is what [WhatIf] finds.
@@ -60,9 +62,10 @@ func (r Report) Empty() bool {
 // and reports which talk and call decisions between the query's users flip,
 // which members of the query's groups [Reconcile] would remove under the new
 // directory that it would keep under the old one (and who would become
-// master), and how the tenant's exposure to the post's trick changes. It is
-// pure: it changes neither store nor any group. An unknown tenant is an
-// error.
+// master), and how the tenant's exposure to the post's trick changes,
+// counting the query's groups as each directory's Reconcile leaves them
+// (R23). It is pure: it changes neither store nor any group. An unknown
+// tenant is an error.
 func WhatIf(before, after Store, q WhatIfQuery) (Report, error) {
 	var r Report
 	for i, a := range q.Users {
@@ -99,7 +102,11 @@ func WhatIf(before, after Store, q WhatIfQuery) (Report, error) {
 		r.Removals = append(r.Removals, rm)
 	}
 	if q.Tenant != "" {
-		ex, err := exposureChanges(before, after, q.Tenant, q.MaxSteps)
+		groups := q.Groups
+		if q.ExposureIgnoresGroups {
+			groups = nil
+		}
+		ex, err := exposureChanges(before, after, q.Tenant, q.MaxSteps, groups)
 		if err != nil {
 			return Report{}, err
 		}
@@ -109,15 +116,21 @@ func WhatIf(before, after Store, q WhatIfQuery) (Report, error) {
 }
 
 // exposureChanges merges the two audits, both sorted by member and outsider.
-func exposureChanges(before, after Store, t TenantID, maxSteps int) ([]ExposureChange, error) {
+func exposureChanges(before, after Store, t TenantID, maxSteps int, groups []Group) ([]ExposureChange, error) {
 	collect := func(s Store) (map[[2]UserID]int, error) {
-		seq, err := Audit(s, t, maxSteps)
+		gs := make([]Group, len(groups))
+		for i, g := range groups {
+			gs[i] = Reconcile(s, g)
+		}
+		seq, err := Audit(s, t, maxSteps, gs...)
 		if err != nil {
 			return nil, err
 		}
 		m := map[[2]UserID]int{}
 		for e := range seq {
-			m[[2]UserID{e.Member, e.Outsider}] = e.Steps
+			if e.Steps > 0 {
+				m[[2]UserID{e.Member, e.Outsider}] = e.Steps
+			}
 		}
 		return m, nil
 	}

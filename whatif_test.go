@@ -12,7 +12,9 @@ import (
 )
 
 // R25: switching t1 to listed members flips a's talk with b, makes
-// Reconcile remove a and me from the trick's group, and ends me's exposure.
+// Reconcile remove a from the trick's group, and ends me's exposure to b
+// through a new group; the existing group, which b then masters, still
+// exposes me (R23): in one step, b handing me the role.
 func TestWhatIf(t *testing.T) {
 	d := postDir(t, nil)
 	p, err := extlink.PlanGroup(d, "me", "b")
@@ -25,9 +27,18 @@ func TestWhatIf(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := extlink.WhatIf(d, after, extlink.WhatIfQuery{
+	q := extlink.WhatIfQuery{
 		Users: []extlink.UserID{"a", "me", "b"}, Groups: []extlink.Group{g}, Tenant: "t1", MaxSteps: 7,
-	})
+	}
+	r, err := extlink.WhatIf(d, after, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(r.Exposure, extlink.ExposureChange{Member: "me", Outsider: "b", Before: 2, After: 1}) {
+		t.Errorf("with the group, me's exposure to b should go from 2 steps to 1: %+v", r.Exposure)
+	}
+	q.ExposureIgnoresGroups = true
+	r, err = extlink.WhatIf(d, after, q)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,18 +56,41 @@ func (o Op) needsWho() int {
 	return 1
 }
 
-// Step is one operation of a [Plan]: By does Op, to Who. Who is empty for
-// OpConvert, OpResign and OpLeave, and for OpCreateGroup of a group of one.
+// Step is one operation of a [Plan]: By does Op, to Who, in the room or
+// group Group names. Who is empty for OpConvert, OpResign and OpLeave, and
+// for OpCreateGroup of a group of one. Group 0 is the room or group the plan
+// itself creates; Group k > 0 is the k-th of the existing groups given to
+// [Plan.Apply] and [PlanGroup] (groups[k-1]), which a plan may start from
+// instead of creating one (R22).
 type Step struct {
 	Op      Op
 	By, Who UserID
+	Group   int
 }
 
-// String returns the step as a sentence without its rule: "a invites me".
+// String returns the step as a sentence without its rule: "a invites me",
+// or "a invites me into group 1" for a step on an existing group.
 func (s Step) String() string { return s.sentence() }
 
 func (s Step) sentence() string {
 	by, who := string(s.By), string(s.Who)
+	if s.Group > 0 {
+		g := "group " + strconv.Itoa(s.Group)
+		switch s.Op {
+		case OpInvite:
+			return by + " invites " + who + " into " + g
+		case OpAppoint:
+			return by + " appoints " + who + " as master of " + g
+		case OpResign:
+			return by + " resigns as master of " + g
+		case OpTransfer:
+			return by + " hands the master role of " + g + " to " + who
+		case OpLeave:
+			return by + " leaves " + g
+		case OpRemove:
+			return by + " removes " + who + " from " + g
+		}
+	}
 	switch s.Op {
 	case OpCreateRoom:
 		return by + " creates a room with " + who
@@ -121,16 +144,22 @@ func (s Step) rule(inGroup bool) Rule {
 	return 0
 }
 
-// Plan is a sequence of steps that builds one group: it starts by creating a
-// room or a group, and ends with a group (R21, R22).
+// Plan is a sequence of steps that ends with a group (R21, R22). A plan
+// either builds its own group, starting by creating a room or a group
+// (Group 0), or works on existing groups (Group k > 0); the empty plan does
+// nothing, for when a given group already is the goal.
 type Plan []Step
 
 // rules returns the rule each step is taken under: an invitation is R8
-// before the room is converted and R13 after.
+// into the plan's room before it is converted and R13 into a group.
 func (p Plan) rules() []Rule {
 	out := make([]Rule, len(p))
 	inGroup := false
 	for i, s := range p {
+		if s.Group > 0 {
+			out[i] = s.rule(true)
+			continue
+		}
 		switch s.Op {
 		case OpCreateGroup:
 			inGroup = true
@@ -288,14 +317,15 @@ func (e *StepError) Error() string {
 func (e *StepError) Unwrap() error { return e.Err }
 
 // Outcome is the state after one step of a [Plan], as [Plan.Replay] yields
-// it: the step, the rule it was taken under, and the room or group it left.
+// it: the step, the rule it was taken under, and the room or group it left
+// (the one the step acted on: Step.Group).
 type Outcome struct {
 	Index   int // the step's position in the plan, from 0
 	Step    Step
 	Rule    Rule  // the rule the step was taken under
-	InGroup bool  // the plan has a group by now; before that, Room holds the state
-	Room    Room  // the room, until it is converted
-	Group   Group // the group, once there is one
+	InGroup bool  // the step acted on a group; else on the plan's room, which Room holds
+	Room    Room  // the plan's room, until it is converted
+	Group   Group // the group the step acted on
 }
 
 // String returns the step as a numbered sentence with its rule and the state
@@ -310,59 +340,79 @@ func (o Outcome) String() string {
 
 // Replay applies the plan's steps one by one through the operations of
 // [Room] and [Group], each checked by the rules, and yields the outcome of
-// each (R21, R26). On the first failing step it yields that step's
-// *[StepError] with the outcome so far and stops. See [Plan.Apply] for what
-// a plan must look like.
-func (p Plan) Replay(d Store) iter.Seq2[Outcome, error] {
+// each (R21, R26). A step on Group k > 0 acts on groups[k-1] as the plan's
+// earlier steps left it; the values in groups are never changed. On the
+// first failing step it yields that step's *[StepError] with the outcome so
+// far and stops; the empty plan yields nothing. See [Plan.Apply] for what a
+// plan must look like.
+func (p Plan) Replay(d Store, groups ...Group) iter.Seq2[Outcome, error] {
 	return func(yield func(Outcome, error) bool) {
-		var o Outcome
+		var (
+			o       Outcome
+			room    Room  // the plan's own room, until converted
+			own     Group // the plan's own group
+			created bool  // the plan has created its room or group
+			inGroup bool  // the plan's own room is a group by now
+		)
+		state := make([]Group, len(groups)) // the given groups as the plan leaves them
+		copy(state, groups)
 		fail := func(i int, err error) {
 			yield(o, &StepError{Index: i, Step: p[i], Err: err})
 		}
-		if len(p) == 0 {
-			yield(o, errors.New("extlink: the plan is empty"))
-			return
-		}
 		for i, s := range p {
-			if err := p.wellFormed(i, o.InGroup); err != nil {
+			if err := p.wellFormed(i, created, inGroup, len(groups)); err != nil {
 				fail(i, err)
 				return
+			}
+			g := &own
+			if s.Group > 0 {
+				g = &state[s.Group-1]
 			}
 			var err error
 			switch s.Op {
 			case OpCreateRoom:
-				o.Room, err = NewRoom(d, s.By, s.Who)
+				room, err = NewRoom(d, s.By, s.Who)
 			case OpCreateGroup:
 				if s.Who == "" {
-					o.Group, err = NewGroup(d, s.By)
+					own, err = NewGroup(d, s.By)
 				} else {
-					o.Group, err = NewGroup(d, s.By, s.Who)
+					own, err = NewGroup(d, s.By, s.Who)
 				}
 			case OpInvite:
-				if o.InGroup {
-					o.Group, err = o.Group.Invite(d, s.By, s.Who)
+				if s.Group == 0 && !inGroup {
+					room, err = room.Invite(d, s.By, s.Who)
 				} else {
-					o.Room, err = o.Room.Invite(d, s.By, s.Who)
+					*g, err = g.Invite(d, s.By, s.Who)
 				}
 			case OpConvert:
-				o.Group, err = o.Room.Convert(d, s.By)
+				own, err = room.Convert(d, s.By)
 			case OpAppoint:
-				o.Group, err = o.Group.Appoint(d, s.By, s.Who)
+				*g, err = g.Appoint(d, s.By, s.Who)
 			case OpResign:
-				o.Group, err = o.Group.Resign(d, s.By)
+				*g, err = g.Resign(d, s.By)
 			case OpTransfer:
-				o.Group, err = o.Group.Transfer(d, s.By, s.Who)
+				*g, err = g.Transfer(d, s.By, s.Who)
 			case OpLeave:
-				o.Group, err = o.Group.Leave(d, s.By)
+				*g, err = g.Leave(d, s.By)
 			case OpRemove:
-				o.Group, err = o.Group.Remove(d, s.By, s.Who)
+				*g, err = g.Remove(d, s.By, s.Who)
 			}
 			if err != nil {
 				fail(i, err)
 				return
 			}
-			o.Index, o.Step, o.Rule = i, s, s.rule(o.InGroup)
-			o.InGroup = o.InGroup || s.Op == OpCreateGroup || s.Op == OpConvert
+			o.Index, o.Step = i, s
+			if s.Group > 0 {
+				o.Rule, o.InGroup, o.Group = s.rule(true), true, *g
+			} else {
+				created = true
+				o.Rule = s.rule(inGroup)
+				inGroup = inGroup || s.Op == OpCreateGroup || s.Op == OpConvert
+				o.InGroup, o.Room, o.Group = inGroup, room, own
+				if !inGroup {
+					o.Group = Group{}
+				}
+			}
 			if !yield(o, nil) {
 				return
 			}
@@ -370,25 +420,41 @@ func (p Plan) Replay(d Store) iter.Seq2[Outcome, error] {
 	}
 }
 
-// wellFormed checks step i's shape, before the rules are asked.
-func (p Plan) wellFormed(i int, inGroup bool) error {
+// wellFormed checks step i's shape, before the rules are asked: created
+// and inGroup say whether the plan's own room or group exists by then and
+// is a group, and n is the number of existing groups given.
+func (p Plan) wellFormed(i int, created, inGroup bool, n int) error {
 	s := p[i]
 	if s.Op == 0 || s.Op >= opEnd {
 		return fmt.Errorf("extlink: invalid op %s", s.Op)
 	}
-	switch n := s.Op.needsWho(); {
-	case n == 1 && s.Who == "":
+	switch k := s.Op.needsWho(); {
+	case k == 1 && s.Who == "":
 		return fmt.Errorf("extlink: %s needs a second person (Who)", s.Op)
-	case n == 0 && s.Who != "":
+	case k == 0 && s.Who != "":
 		return fmt.Errorf("extlink: %s names nobody else, got Who %q", s.Op, s.Who)
 	}
 	create := s.Op == OpCreateRoom || s.Op == OpCreateGroup
+	if s.Group < 0 || s.Group > n {
+		return fmt.Errorf("extlink: the step acts on group %d, but %d existing groups were given", s.Group, n)
+	}
+	if s.Group > 0 {
+		switch {
+		case create:
+			return fmt.Errorf("extlink: %s makes the plan's own room or group (Group 0), not group %d", s.Op, s.Group)
+		case s.Op == OpConvert:
+			return fmt.Errorf("extlink: convert: group %d is already a group", s.Group)
+		}
+		return nil
+	}
 	switch {
-	case i == 0 && !create:
+	case !created && !create:
 		return fmt.Errorf("extlink: a plan starts by creating a room or a group, not with %s", s.Op)
-	case i > 0 && create:
+	case created && create:
 		return errors.New("extlink: a plan creates one room or group, at its first step")
-	case i > 0 && !inGroup && s.Op != OpInvite && s.Op != OpConvert:
+	case create:
+		return nil
+	case !inGroup && s.Op != OpInvite && s.Op != OpConvert:
 		return fmt.Errorf("extlink: %s needs a group; convert the room first", s.Op)
 	case inGroup && s.Op == OpConvert:
 		return errors.New("extlink: convert: the room is already a group")
@@ -397,21 +463,26 @@ func (p Plan) wellFormed(i int, inGroup bool) error {
 }
 
 // Apply replays every step through the operations of [Room] and [Group],
-// each checked by the rules, and returns the group the plan ends with. The
-// first step must create a room or a group, and a room must be converted
-// before group operations. On the first failing step it returns the zero
-// Group and a *[StepError]; a refused step's error wraps [ErrDenied] and its
-// cause, while a malformed step (a zero Op, a missing or extra Who, a group
-// operation on a room) gives an ordinary error.
-func (p Plan) Apply(d Store) (Group, error) {
+// each checked by the rules, and returns the group the last step acted on
+// (R21, R22). A plan's own room or group (Group 0) is created by its first
+// step on it, and a room must be converted before group operations; a step
+// on Group k > 0 acts on groups[k-1], as the earlier steps left it, and the
+// values in groups are never changed. The empty plan returns the zero Group
+// and no error: it is what [PlanGroup] returns when a given group already is
+// the goal. On the first failing step Apply returns the zero Group and a
+// *[StepError]; a refused step's error wraps [ErrDenied] and its cause,
+// while a malformed step (a zero Op, a missing or extra Who, a group
+// operation on a room, a group number out of range) gives an ordinary
+// error.
+func (p Plan) Apply(d Store, groups ...Group) (Group, error) {
 	var last Outcome
-	for o, err := range p.Replay(d) {
+	for o, err := range p.Replay(d, groups...) {
 		if err != nil {
 			return Group{}, err
 		}
 		last = o
 	}
-	if !last.InGroup {
+	if len(p) > 0 && !last.InGroup {
 		return Group{}, errors.New("extlink: the plan ends with a room, not a group: convert it")
 	}
 	return last.Group, nil

@@ -58,7 +58,8 @@ func TestApplyMalformed(t *testing.T) {
 		p    extlink.Plan
 		want string
 	}{
-		{"empty", nil, "extlink: the plan is empty"},
+		{"group out of range", extlink.Plan{{Op: extlink.OpLeave, By: "a", Group: 1}}, "extlink: step 1: the step acts on group 1, but 0 existing groups were given"},
+		{"negative group", extlink.Plan{{Op: extlink.OpLeave, By: "a", Group: -1}}, "extlink: step 1: the step acts on group -1, but 0 existing groups were given"},
 		{"zero op", extlink.Plan{{By: "a"}}, "extlink: step 1: invalid op Op(0)"},
 		{"op out of range", extlink.Plan{{Op: 77, By: "a"}}, "extlink: step 1: invalid op Op(77)"},
 		{"missing who", extlink.Plan{{Op: extlink.OpCreateRoom, By: "a"}}, "extlink: step 1: create-room needs a second person (Who)"},
@@ -87,7 +88,10 @@ func TestApplyMalformed(t *testing.T) {
 
 // Every op applies and reads as a sentence.
 func TestApplyEveryOp(t *testing.T) {
-	d := postDir(t, func(w *world) { w.Users = append(w.Users, extlink.User{ID: "n", Tenant: "t1"}) })
+	d := postDir(t, func(w *world) {
+		w.Users = append(w.Users, extlink.User{ID: "n", Tenant: "t1"})
+		policy(w, "t1", func(p *extlink.Policy) { p.MembersLeaveGroups = true })
+	})
 	p := extlink.Plan{
 		{Op: extlink.OpCreateGroup, By: "a"},
 		{Op: extlink.OpInvite, By: "a", Who: "me"},
@@ -114,5 +118,58 @@ func TestApplyEveryOp(t *testing.T) {
 	}
 	if got := (extlink.Step{Op: 42, By: "a", Who: "b"}).String(); got != "a does Op(42) to b" {
 		t.Errorf("bad op step: %q", got)
+	}
+}
+
+// R22: a plan may work on existing groups (Step.Group k: groups[k-1]); Apply
+// returns the group the last step acted on and never changes the values
+// given; the empty plan applies to nothing and returns the zero Group.
+func TestApplyExistingGroups(t *testing.T) {
+	d := postDir(t, nil)
+	g, err := extlink.NewGroup(d, "a", "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, _ = g.Invite(d, "a", "me")
+	before := snapshot(g)
+	other, _ := extlink.NewGroup(d, "me")
+	p := extlink.Plan{
+		{Op: extlink.OpTransfer, By: "a", Who: "me", Group: 2},
+		{Op: extlink.OpRemove, By: "me", Who: "a", Group: 2},
+	}
+	got, err := p.Apply(d, other, g)
+	if err != nil || got.String() != "external group [b me*]" {
+		t.Fatalf("got %v, %v", got, err)
+	}
+	if diff := cmp.Diff(before, snapshot(g)); diff != "" {
+		t.Errorf("Apply changed a given group:\n%s", diff)
+	}
+	want := "1. a hands the master role of group 2 to me (R17)\n2. me removes a from group 2 (R16)"
+	if diff := cmp.Diff(want, p.String()); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if !strings.Contains(p.Mermaid(), "p2->>p1: 2. removes a from group 2 (R16)") {
+		t.Errorf("Mermaid does not name the group:\n%s", p.Mermaid())
+	}
+	got, err = extlink.Plan{}.Apply(d, g)
+	if err != nil || !got.Equal(extlink.Group{}) {
+		t.Errorf("the empty plan: %v, %v", got, err)
+	}
+	for _, tt := range []struct {
+		p    extlink.Plan
+		want string
+	}{
+		{extlink.Plan{{Op: extlink.OpCreateGroup, By: "a", Group: 1}}, "extlink: step 1: create-group makes the plan's own room or group (Group 0), not group 1"},
+		{extlink.Plan{{Op: extlink.OpConvert, By: "a", Group: 1}}, "extlink: step 1: convert: group 1 is already a group"},
+		{extlink.Plan{{Op: extlink.OpLeave, By: "a", Group: 2}}, "extlink: step 1: the step acts on group 2, but 1 existing groups were given"},
+	} {
+		if _, err := tt.p.Apply(d, g); err == nil || errors.Is(err, extlink.ErrDenied) || err.Error() != tt.want {
+			t.Errorf("%v: got %v, want %s", tt.p, err, tt.want)
+		}
+	}
+	// A refusal on an existing group names the step.
+	_, err = extlink.Plan{{Op: extlink.OpLeave, By: "me", Group: 1}}.Apply(d, g)
+	if !errors.Is(err, extlink.ErrNotPermitted) {
+		t.Errorf("leave by default: %v", err)
 	}
 }

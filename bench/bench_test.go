@@ -182,9 +182,9 @@ var memberCounts = []int{10, 500, 10_000, 100_000}
 
 // groupDirectory is one tenant, t1, of 100,010 colleagues and an outsider x
 // in t2 linked with the master-to-be u0000000, an admin; both tenants let
-// everyone talk with outsiders.
+// everyone talk with outsiders and leave groups.
 var groupDirectory = sync.OnceValue(func() *extlink.Directory {
-	open := extlink.Policy{Works: extlink.AccessAll, LINE: extlink.AccessAll}
+	open := extlink.Policy{Works: extlink.AccessAll, LINE: extlink.AccessAll, MembersLeaveGroups: true}
 	users := []extlink.User{{ID: "x", Tenant: "t2"}}
 	for i := range memberCounts[len(memberCounts)-1] + 10 {
 		u := extlink.User{ID: memberID(i), Tenant: "t1"}

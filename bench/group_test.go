@@ -19,7 +19,7 @@ import (
 // dozen, which only groups this large split and merge.
 func TestBigGroups(t *testing.T) {
 	const n = 400
-	open := extlink.Policy{MembersCreateGroups: true}
+	open := extlink.Policy{MembersCreateGroups: true, MembersLeaveGroups: true}
 	var users []extlink.User
 	for i := range n {
 		users = append(users, extlink.User{ID: extlink.UserID(fmt.Sprintf("u%03d", i)), Tenant: "t1"})

@@ -180,6 +180,6 @@ func drawPolicy(t *rapid.T, mix PolicyMix) extlink.Policy {
 // (R18, D5), or not. It is the one place the generators of this package set
 // that switch.
 func withLeave(p extlink.Policy, membersLeave bool) extlink.Policy {
-	p.NoSelfLeave = !membersLeave
+	p.MembersLeaveGroups = membersLeave
 	return p
 }

@@ -223,8 +223,8 @@ func (w *writer) change(c extlink.Change) error {
 		return w.exec1(c, `DELETE FROM extlink_tenants WHERE id = ?`, string(c.Tenant.ID))
 	case extlink.ChangePolicy:
 		p := c.Tenant.Policy
-		return w.exec1(c, `UPDATE extlink_tenants SET works = ?, line = ?, no_calls = ?, members_create_groups = ?, no_self_leave = ? WHERE id = ?`,
-			p.Works.String(), p.LINE.String(), p.NoCalls, p.MembersCreateGroups, p.NoSelfLeave, string(c.Tenant.ID))
+		return w.exec1(c, `UPDATE extlink_tenants SET works = ?, line = ?, no_calls = ?, members_create_groups = ?, members_leave_groups = ? WHERE id = ?`,
+			p.Works.String(), p.LINE.String(), p.NoCalls, p.MembersCreateGroups, p.MembersLeaveGroups, string(c.Tenant.ID))
 	case extlink.ChangeSetUser:
 		u := c.User
 		return w.exec1(c, `UPDATE extlink_users SET name = ?, tenant = ?, kind = ?, role = ?, connected = ? WHERE id = ?`,
@@ -339,11 +339,11 @@ func (w *writer) flush() error {
 	}
 	switch op {
 	case extlink.ChangeAddTenant:
-		b.WriteString(`INSERT INTO extlink_tenants (id, name, works, line, no_calls, members_create_groups, no_self_leave) VALUES `)
+		b.WriteString(`INSERT INTO extlink_tenants (id, name, works, line, no_calls, members_create_groups, members_leave_groups) VALUES `)
 		for i, c := range cs {
 			row(i, "(?, ?, ?, ?, ?, ?, ?)")
 			t := c.Tenant
-			args = append(args, string(t.ID), t.Name, t.Policy.Works.String(), t.Policy.LINE.String(), t.Policy.NoCalls, t.Policy.MembersCreateGroups, t.Policy.NoSelfLeave)
+			args = append(args, string(t.ID), t.Name, t.Policy.Works.String(), t.Policy.LINE.String(), t.Policy.NoCalls, t.Policy.MembersCreateGroups, t.Policy.MembersLeaveGroups)
 		}
 	case extlink.ChangeAddUser:
 		if w.keys == nil {

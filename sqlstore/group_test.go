@@ -54,10 +54,11 @@ func TestGroups(t *testing.T) {
 		if err != nil || v != 1 || !got.Equal(g) {
 			t.Fatalf("Group = %v, %d, %v; want %v, 1", got, v, err, g)
 		}
-		// a hands over to me and leaves: saved at version 1.
+		// a hands over to me, and me removes a (members cannot leave
+		// groups themselves by default: R18): saved at version 1.
 		g2, err := g.Transfer(d, "a", "me")
 		if err == nil {
-			g2, err = g2.Leave(d, "a")
+			g2, err = g2.Remove(d, "me", "a")
 		}
 		if err != nil {
 			t.Fatal(err)

@@ -161,14 +161,14 @@ func readPeople(ctx context.Context, tx *sql.Tx, d *dialect) (*people, error) {
 		return nil, fmt.Errorf("read the head revision: %w", err)
 	}
 	p.tenants = make([]extlink.Tenant, 0, ntenants)
-	rows, err := tx.QueryContext(ctx, `SELECT id, name, works, line, no_calls, members_create_groups, no_self_leave FROM extlink_tenants`)
+	rows, err := tx.QueryContext(ctx, `SELECT id, name, works, line, no_calls, members_create_groups, members_leave_groups FROM extlink_tenants`)
 	if err != nil {
 		return nil, fmt.Errorf("read the tenants: %w", err)
 	}
 	for rows.Next() {
 		var t extlink.Tenant
 		var works, line sql.RawBytes
-		if err := rows.Scan(&t.ID, &t.Name, &works, &line, &t.Policy.NoCalls, &t.Policy.MembersCreateGroups, &t.Policy.NoSelfLeave); err != nil {
+		if err := rows.Scan(&t.ID, &t.Name, &works, &line, &t.Policy.NoCalls, &t.Policy.MembersCreateGroups, &t.Policy.MembersLeaveGroups); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("read the tenants: %w", err)
 		}
@@ -313,7 +313,7 @@ func (db *DB) readPeoplePG(ctx context.Context) (*people, error) {
 		if err := tx.QueryRow(ctx, `SELECT rev, users, tenants, links FROM extlink_head WHERE id = 1`).Scan(&p.rev, &nusers, &ntenants, &p.nlinks); err != nil {
 			return fmt.Errorf("read the head revision: %w", err)
 		}
-		rows, err := tx.Query(ctx, `SELECT id, name, works, line, no_calls, members_create_groups, no_self_leave FROM extlink_tenants`)
+		rows, err := tx.Query(ctx, `SELECT id, name, works, line, no_calls, members_create_groups, members_leave_groups FROM extlink_tenants`)
 		if err != nil {
 			return fmt.Errorf("read the tenants: %w", err)
 		}
@@ -321,7 +321,7 @@ func (db *DB) readPeoplePG(ctx context.Context) (*people, error) {
 		for rows.Next() {
 			var t extlink.Tenant
 			var id, works, line string
-			if err := rows.Scan(&id, &t.Name, &works, &line, &t.Policy.NoCalls, &t.Policy.MembersCreateGroups, &t.Policy.NoSelfLeave); err != nil {
+			if err := rows.Scan(&id, &t.Name, &works, &line, &t.Policy.NoCalls, &t.Policy.MembersCreateGroups, &t.Policy.MembersLeaveGroups); err != nil {
 				rows.Close()
 				return fmt.Errorf("read the tenants: %w", err)
 			}

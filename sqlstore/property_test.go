@@ -22,7 +22,7 @@ func genPolicy(t *rapid.T) extlink.Policy {
 	acc := rapid.SampledFrom([]extlink.Access{extlink.AccessOff, extlink.AccessAll, extlink.AccessListed})
 	return extlink.Policy{Works: acc.Draw(t, "works"), LINE: acc.Draw(t, "line"),
 		NoCalls: rapid.Bool().Draw(t, "noCalls"), MembersCreateGroups: rapid.Bool().Draw(t, "create"),
-		NoSelfLeave: rapid.Bool().Draw(t, "noLeave")}
+		MembersLeaveGroups: rapid.Bool().Draw(t, "leave")}
 }
 
 func genUser(t *rapid.T) extlink.User {

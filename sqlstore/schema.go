@@ -65,7 +65,7 @@ func ddl(idType, key, boolType string) []string {
 			line TEXT NOT NULL CHECK (line IN ('off', 'all', 'listed')),
 			no_calls ` + boolType + ` NOT NULL,
 			members_create_groups ` + boolType + ` NOT NULL,
-			no_self_leave ` + boolType + ` NOT NULL)`,
+			members_leave_groups ` + boolType + ` NOT NULL)`,
 		`CREATE TABLE extlink_users (
 			n ` + key + `,
 			id ` + idType + ` NOT NULL UNIQUE,

@@ -107,7 +107,7 @@ func TestApplyAndRead(t *testing.T) {
 
 		// Every kind of change, then read through a second handle.
 		more := []extlink.Change{
-			extlink.SetPolicy("t2", extlink.Policy{Works: extlink.AccessListed, NoCalls: true, NoSelfLeave: true}),
+			extlink.SetPolicy("t2", extlink.Policy{Works: extlink.AccessListed, NoCalls: true, MembersLeaveGroups: true}),
 			extlink.AddUser(extlink.User{ID: "l1", Name: "L", Kind: extlink.LINEUser}),
 			extlink.AddLink("me", "l1"),
 			extlink.SetConnected("a", true),

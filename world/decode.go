@@ -497,12 +497,12 @@ func (c *checker) tenants(vs []value) []extlink.Tenant {
 			if !ok {
 				r.add(pv.off, "policy", 0, "want an object, got %s", pv.typ())
 			} else {
-				pf := r.fields(pms, "policy.", "works", "line", "noCalls", "membersCreateGroups", "noSelfLeave")
+				pf := r.fields(pms, "policy.", "works", "line", "noCalls", "membersCreateGroups", "membersLeaveGroups")
 				r.enum(pf, "policy.", "works", &t.Policy.Works)
 				r.enum(pf, "policy.", "line", &t.Policy.LINE)
 				r.boolean(pf, "policy.", "noCalls", &t.Policy.NoCalls)
 				r.boolean(pf, "policy.", "membersCreateGroups", &t.Policy.MembersCreateGroups)
-				r.boolean(pf, "policy.", "noSelfLeave", &t.Policy.NoSelfLeave)
+				r.boolean(pf, "policy.", "membersLeaveGroups", &t.Policy.MembersLeaveGroups)
 			}
 		}
 		if t.ID != "" {

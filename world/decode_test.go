@@ -57,7 +57,7 @@ func TestDecodeReportsEveryProblem(t *testing.T) {
 }`
 	_, err := world.Decode("w.json", strings.NewReader(in))
 	want := `w.json: invalid world: 4 problems:
-	w.json:2:65: tenants[0] "t1": policy.colour: unknown field (want works, line, noCalls, membersCreateGroups, noSelfLeave)
+	w.json:2:65: tenants[0] "t1": policy.colour: unknown field (want works, line, noCalls, membersCreateGroups, membersLeaveGroups)
 	w.json:5:42: users[1] "me": kind: unknown Kind "robot" (want works, line)
 	w.json:6:12: users[2] "a": id: duplicate ID (also users[0])
 	w.json:7:28: users[3] "u1": tenant: unknown tenant "t9"`
@@ -73,7 +73,7 @@ func TestDecodeReportsEveryProblem(t *testing.T) {
 	}
 	wantProbs := []world.Problem{
 		{File: "w.json", Line: 2, Col: 65, Record: "tenants", Index: 0, ID: "t1", Field: "policy.colour",
-			Msg: "unknown field (want works, line, noCalls, membersCreateGroups, noSelfLeave)"},
+			Msg: "unknown field (want works, line, noCalls, membersCreateGroups, membersLeaveGroups)"},
 		{File: "w.json", Line: 5, Col: 42, Record: "users", Index: 1, ID: "me", Field: "kind",
 			Msg: `unknown Kind "robot" (want works, line)`},
 		{File: "w.json", Line: 6, Col: 12, Record: "users", Index: 2, ID: "a", Field: "id",

@@ -28,7 +28,7 @@ type (
 		LINE                extlink.Access `json:"line"`
 		NoCalls             bool           `json:"noCalls,omitempty"`
 		MembersCreateGroups bool           `json:"membersCreateGroups,omitempty"`
-		NoSelfLeave         bool           `json:"noSelfLeave,omitempty"`
+		MembersLeaveGroups  bool           `json:"membersLeaveGroups,omitempty"`
 	}
 	fileUser struct {
 		ID        extlink.UserID   `json:"id"`
@@ -70,7 +70,7 @@ func (w World) file() fileWorld {
 	d := w.Directory
 	for t := range d.Tenants() {
 		p := t.Policy
-		f.Tenants = append(f.Tenants, fileTenant{t.ID, t.Name, filePolicy{p.Works, p.LINE, p.NoCalls, p.MembersCreateGroups, p.NoSelfLeave}})
+		f.Tenants = append(f.Tenants, fileTenant{t.ID, t.Name, filePolicy{p.Works, p.LINE, p.NoCalls, p.MembersCreateGroups, p.MembersLeaveGroups}})
 	}
 	for u := range d.Users() {
 		f.Users = append(f.Users, fileUser{u.ID, u.Name, u.Tenant, u.Kind, u.Role, u.Connected})

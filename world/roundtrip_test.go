@@ -29,7 +29,7 @@ func genWorld(t *rapid.T) *world.World {
 				LINE:                access.Draw(t, "line"),
 				NoCalls:             rapid.Bool().Draw(t, "noCalls"),
 				MembersCreateGroups: rapid.Bool().Draw(t, "membersCreateGroups"),
-				NoSelfLeave:         rapid.Bool().Draw(t, "noSelfLeave"),
+				MembersLeaveGroups:  rapid.Bool().Draw(t, "membersLeaveGroups"),
 			},
 		})
 	}

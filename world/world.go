@@ -8,7 +8,7 @@
 //	{
 //	  "tenants": [{"id": "t1", "name": "our company",
 //	               "policy": {"works": "all", "line": "off", "noCalls": false,
-//	                          "membersCreateGroups": true, "noSelfLeave": false}}],
+//	                          "membersCreateGroups": true, "membersLeaveGroups": false}}],
 //	  "users":   [{"id": "a", "name": "A", "tenant": "t1",
 //	               "kind": "works", "role": "member", "connected": false}],
 //	  "links":   [["a", "b"]],
@@ -21,8 +21,9 @@
 // "tenants" and "users" must be present; "links", "contacts" and "groups"
 // may be left out. Inside a record every field but the ones below may be
 // left out and then takes its zero value: a missing policy is the zero
-// [extlink.Policy] (closed to outsiders), a missing kind is "works", a
-// missing role "member". Required are a tenant's and a user's "id", a
+// [extlink.Policy] (closed to outsiders, only admins create groups, members
+// cannot leave groups themselves), a missing kind is "works", a missing
+// role "member". Required are a tenant's and a user's "id", a
 // contact's "tenant" and "owner" (and a "user" or a "name"), and a group's
 // "home" and, unless it is dissolved, its "members" and "masters".
 //

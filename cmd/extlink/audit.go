@@ -2,11 +2,12 @@ package main
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/extlink/extlink"
 )
@@ -17,7 +18,7 @@ const defaultMaxSteps = 4
 
 var auditCmd = &command{
 	name:     "audit",
-	synopsis: "-world FILE [-format text|json|csv] [-json] [-max-steps N] TENANT",
+	synopsis: "-world FILE [-format text|json|csv] [-json] [-max-steps N] [-no-groups] TENANT",
 	summary:  "list who in TENANT can end up in a group with an unlinked outsider (R23)",
 	run:      runAudit,
 	help: `Audit lists the exposure of the tenant TENANT to the post's trick (R23): each
@@ -26,30 +27,43 @@ with them, as its only master, by a plan of at most N steps (R22). For each
 it gives the member, the outsider, the shortest plan's length and the people
 the plan goes through ("via": the chain from the member to the outsider, then
 the group's creator if off the chain). Outsiders are LINE WORKS users of other
-tenants; LINE users are never in groups (R6). 'extlink plan MEMBER OUTSIDER'
-shows a plan step by step.
+tenants; LINE users are never in groups (R6). The world file's groups count,
+as Reconcile leaves them (R20): a plan may start from one of them, and is
+then often shorter; "via" then names everyone else the plan names, and the
+group is given. 'extlink plan MEMBER OUTSIDER' shows a plan step by step.
+Rows are written as the audit finds them, member by member, so a large
+tenant's audit starts printing at once and is never held in memory whole;
+when standard error is a terminal, it shows the progress there.
 
 Flags:
   -world FILE     the world file (required)
   -max-steps N    only plans of at most N steps (default 4, the post's trick
                   through one colleague; 7 goes through two people); 0 means
-                  no limit, which in a connected world lists most pairs
+                  no limit, which in a connected world lists most pairs;
+                  a limited audit says so on its last line, "no exposure"
+                  included
+  -no-groups      ignore the world file's groups: plans of new groups only
   -format F       text (the default), json or csv
   -json           same as -format json
 
 Output: the text form is a table with the columns member, outsider, steps
-and via (people separated by spaces), sorted by member and then outsider,
-and a last line counting the exposures; or one line saying there are none.
-The csv form has the header line "member,outsider,steps,via" and one record
-an exposure, in the same order, via's people separated by spaces; with no
-exposure it is the header alone. The json form is one object whose keys are
-always present:
+and via (people separated by spaces, then "(in NAME)" for a plan on one of
+the world's groups), sorted by member and then outsider, and a last line
+counting the exposures; or one line saying there are none. The csv form has
+the header line "member,outsider,steps,via,group" and one record an
+exposure, in the same order, via's people separated by spaces, group the
+world's group the plan starts from ("" for a new group); with no exposure it
+is the header alone. The json form is one object whose keys are always
+present:
 
   {
     "tenant": "t1",
     "maxSteps": 4,               0 for no limit
     "exposures": [               [] when there is none
-      {"member": "me", "outsider": "b", "steps": 4, "via": ["a"]}
+      {"member": "me", "outsider": "b", "steps": 4, "via": ["a"],
+       "group": 0,               the world's group the plan starts from,
+                                 1-based; 0 for a new group
+       "groupName": ""}          its name, or groups[INDEX]; "" for a new group
     ]
   }
 
@@ -72,10 +86,12 @@ type auditResult struct {
 
 // exposureJSON is one exposure in audit's json form.
 type exposureJSON struct {
-	Member   string   `json:"member"`
-	Outsider string   `json:"outsider"`
-	Steps    int      `json:"steps"`
-	Via      []string `json:"via"`
+	Member    string   `json:"member"`
+	Outsider  string   `json:"outsider"`
+	Steps     int      `json:"steps"`
+	Via       []string `json:"via"`
+	Group     int      `json:"group"`     // the world's group the plan starts from, 1-based; 0 a new group
+	GroupName string   `json:"groupName"` // its name, or groups[i]; "" for a new group
 }
 
 // maxStepsFlag adds -max-steps to o's flags.
@@ -94,6 +110,7 @@ func within(maxSteps int) string {
 func runAudit(c *command, args []string, stdout, stderr io.Writer) int {
 	o := newOptions(c, "text", "json", "csv")
 	maxSteps := maxStepsFlag(o)
+	noGroups := o.fs.Bool("no-groups", false, "ignore the world file's groups")
 	pos, code, ok := o.parse(args, stdout, stderr)
 	if !ok {
 		return code
@@ -113,57 +130,196 @@ func runAudit(c *command, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "extlink audit: unknown tenant %q in %s\n", t, o.world)
 		return exitUsage
 	}
-	seq, err := extlink.Audit(w.Directory, t, *maxSteps)
+	var groups []extlink.Group
+	if !*noGroups {
+		groups = worldGroups(w)
+	}
+	seq, err := extlink.Audit(w.Directory, t, *maxSteps, groups...)
 	if err != nil {
 		fmt.Fprintf(stderr, "extlink audit: %v\n", err)
 		return exitUsage
 	}
-	res := auditResult{Tenant: string(t), MaxSteps: *maxSteps, Exposures: []exposureJSON{}}
-	for e := range seq {
-		res.Exposures = append(res.Exposures, exposureJSON{string(e.Member), string(e.Outsider), e.Steps, ids(e.Via)})
-	}
-
+	// The rows are written as the audit finds them, never all held at once.
+	var out auditWriter
 	switch o.format {
 	case "json":
-		err = writeJSON(stdout, res)
+		out = &auditJSON{w: stdout, head: auditResult{Tenant: string(t), MaxSteps: *maxSteps}}
 	case "csv":
-		cw := csv.NewWriter(stdout)
-		cw.Write([]string{"member", "outsider", "steps", "via"})
-		for _, e := range res.Exposures {
-			cw.Write([]string{e.Member, e.Outsider, strconv.Itoa(e.Steps), strings.Join(e.Via, " ")})
-		}
-		cw.Flush()
-		err = cw.Error()
+		out = &auditCSV{w: csv.NewWriter(stdout)}
 	default:
-		err = writeAuditText(stdout, res)
+		out = newAuditText(stdout, w.Directory, t)
+	}
+	n, members, last := 0, 0, ""
+	progress := terminal(stderr)
+	for e := range seq {
+		name := ""
+		if e.Group > 0 {
+			name = groupLabel(w.Groups[e.Group-1].Name, e.Group-1)
+		}
+		if err = out.row(exposureJSON{string(e.Member), string(e.Outsider), e.Steps, ids(e.Via), e.Group, name}); err != nil {
+			break
+		}
+		n++
+		if m := string(e.Member); m != last {
+			members, last = members+1, m
+			if progress {
+				fmt.Fprintf(stderr, "\rextlink audit: %d rows so far, at member %s\033[K", n, m)
+			}
+		}
+	}
+	if progress && n > 0 {
+		fmt.Fprint(stderr, "\r\033[K")
+	}
+	if err == nil {
+		err = out.end(auditResult{Tenant: string(t), MaxSteps: *maxSteps}, n, members)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "extlink audit: %v\n", err)
 		return exitUsage
 	}
-	if len(res.Exposures) == 0 {
+	if n == 0 {
 		return exitNo
 	}
 	return exitOK
 }
 
-// writeAuditText writes audit's text form; see auditCmd's help.
-func writeAuditText(out io.Writer, r auditResult) error {
-	if len(r.Exposures) == 0 {
-		_, err := fmt.Fprintf(out, "%s: no exposure: no member can end up alone in a group with an unlinked outsider by %s (R23)\n", r.Tenant, within(r.MaxSteps))
+// terminal reports whether w is a terminal, where audit shows its progress.
+func terminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// auditWriter writes audit's rows as they come, then its end.
+type auditWriter interface {
+	row(e exposureJSON) error
+	end(r auditResult, rows, members int) error
+}
+
+// auditText writes the text form: a table whose columns are as wide as the
+// tenant's longest member ID and the directory's longest user ID, so that
+// rows can be written as they come.
+type auditText struct {
+	w            io.Writer
+	member, user int
+	started      bool
+}
+
+func newAuditText(w io.Writer, d *extlink.Directory, t extlink.TenantID) *auditText {
+	a := &auditText{w: w, member: len("member"), user: len("outsider")}
+	for id := range d.Members(t) {
+		a.member = max(a.member, len(id))
+	}
+	for u := range d.Users() {
+		a.user = max(a.user, len(u.ID))
+	}
+	return a
+}
+
+func (a *auditText) row(e exposureJSON) error {
+	if !a.started {
+		a.started = true
+		if _, err := fmt.Fprintf(a.w, "%-*s  %-*s  steps  via\n", a.member, "member", a.user, "outsider"); err != nil {
+			return err
+		}
+	}
+	via := e.Via
+	if e.GroupName != "" {
+		via = append(via[:len(via):len(via)], "(in "+e.GroupName+")")
+	}
+	line := fmt.Sprintf("%-*s  %-*s  %-5d  %s", a.member, e.Member, a.user, e.Outsider, e.Steps, strings.Join(via, " "))
+	_, err := fmt.Fprintln(a.w, strings.TrimRight(line, " "))
+	return err
+}
+
+func (a *auditText) end(r auditResult, rows, members int) error {
+	more := ""
+	if r.MaxSteps > 0 {
+		more = "; -max-steps 0 lists plans of any length"
+	}
+	if rows == 0 {
+		_, err := fmt.Fprintf(a.w, "%s: no exposure: no member can end up alone in a group with an unlinked outsider by %s (R23)%s\n", r.Tenant, within(r.MaxSteps), more)
 		return err
 	}
-	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "member\toutsider\tsteps\tvia")
-	members := map[string]bool{}
-	for _, e := range r.Exposures {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", e.Member, e.Outsider, e.Steps, strings.Join(e.Via, " "))
-		members[e.Member] = true
+	_, err := fmt.Fprintf(a.w, "%s: %s of %s, %s (R23)%s\n",
+		r.Tenant, count(rows, "exposure"), count(members, "member"), within(r.MaxSteps), more)
+	return err
+}
+
+// auditCSV writes the csv form, flushing as it goes.
+type auditCSV struct {
+	w       *csv.Writer
+	started bool
+	n       int
+}
+
+func (a *auditCSV) header() {
+	if !a.started {
+		a.started = true
+		a.w.Write([]string{"member", "outsider", "steps", "via", "group"})
 	}
-	if err := tw.Flush(); err != nil {
+}
+
+func (a *auditCSV) row(e exposureJSON) error {
+	a.header()
+	a.w.Write([]string{e.Member, e.Outsider, strconv.Itoa(e.Steps), strings.Join(e.Via, " "), e.GroupName})
+	if a.n++; a.n%1000 == 0 {
+		a.w.Flush()
+	}
+	return a.w.Error()
+}
+
+func (a *auditCSV) end(auditResult, int, int) error {
+	a.header()
+	a.w.Flush()
+	return a.w.Error()
+}
+
+// auditJSON writes the json form, as writeJSON would write an auditResult,
+// an exposure at a time.
+type auditJSON struct {
+	w       io.Writer
+	started bool
+	head    auditResult // tenant and maxSteps
+}
+
+func (a *auditJSON) open(r auditResult) error {
+	if a.started {
+		return nil
+	}
+	a.started = true
+	t, _ := json.Marshal(r.Tenant)
+	_, err := fmt.Fprintf(a.w, "{\n  \"tenant\": %s,\n  \"maxSteps\": %d,\n  \"exposures\": [", t, r.MaxSteps)
+	return err
+}
+
+func (a *auditJSON) row(e exposureJSON) error {
+	sep := ","
+	if !a.started {
+		sep = ""
+		if err := a.open(a.head); err != nil {
+			return err
+		}
+	}
+	b, err := json.MarshalIndent(e, "    ", "  ")
+	if err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(out, "%s: %s of %s, %s (R23)\n",
-		r.Tenant, count(len(r.Exposures), "exposure"), count(len(members), "member"), within(r.MaxSteps))
+	_, err = fmt.Fprintf(a.w, "%s\n    %s", sep, b)
+	return err
+}
+
+func (a *auditJSON) end(_ auditResult, rows, _ int) error {
+	if err := a.open(a.head); err != nil {
+		return err
+	}
+	if rows == 0 {
+		_, err := fmt.Fprint(a.w, "]\n}\n")
+		return err
+	}
+	_, err := fmt.Fprint(a.w, "\n  ]\n}\n")
 	return err
 }

@@ -37,9 +37,9 @@ func TestAuditFormsAgree(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%v: csv: %v\n%s", args, err, out)
 				}
-				want := [][]string{{"member", "outsider", "steps", "via"}}
+				want := [][]string{{"member", "outsider", "steps", "via", "group"}}
 				for _, e := range res.Exposures {
-					want = append(want, []string{e.Member, e.Outsider, strconv.Itoa(e.Steps), strings.Join(e.Via, " ")})
+					want = append(want, []string{e.Member, e.Outsider, strconv.Itoa(e.Steps), strings.Join(e.Via, " "), e.GroupName})
 				}
 				if diff := cmp.Diff(want, records); diff != "" {
 					t.Errorf("%v: csv (-json +csv):\n%s", args, diff)
@@ -59,6 +59,9 @@ func TestAuditFormsAgree(t *testing.T) {
 				}
 				for i, e := range res.Exposures {
 					want := append([]string{e.Member, e.Outsider, strconv.Itoa(e.Steps)}, e.Via...)
+					if e.GroupName != "" {
+						want = append(want, "(in", e.GroupName+")")
+					}
 					if got := strings.Fields(lines[i+1]); !slices.Equal(got, want) && !strings.Contains(strings.Join(want, ""), " ") {
 						t.Errorf("%v: text row %q, want %q", args, got, want)
 					}

@@ -318,22 +318,10 @@ func findContact(w *world.World, viewer extlink.UserID, key string) (extlink.Con
 }
 
 // linkedColleagues returns by's colleagues who are linked with who and may
-// talk with who, sorted by ID: the people who could talk with who for by,
-// or bring the two together (R24). It is empty unless by is a LINE WORKS
-// user and who an outsider to by's tenant.
+// talk with who, sorted by ID: extlink.LinkedColleagues, the same list as a
+// contact card's (R24).
 func linkedColleagues(d *extlink.Directory, by, who extlink.UserID) []extlink.UserID {
-	b, ok1 := d.User(by)
-	o, ok2 := d.User(who)
-	if !ok1 || !ok2 || b.Kind != extlink.WorksUser || o.Kind == extlink.WorksUser && o.Tenant == b.Tenant {
-		return nil
-	}
-	var out []extlink.UserID
-	for u := range d.Links(who) {
-		if c, _ := d.User(u); u != by && c.Kind == extlink.WorksUser && c.Tenant == b.Tenant && extlink.CanTalk(d, u, who).Allowed {
-			out = append(out, u)
-		}
-	}
-	return out
+	return extlink.LinkedColleagues(d, by, who)
 }
 
 // causeName returns the name of a sentinel error, such as "ErrNotLinked",

@@ -14,7 +14,7 @@
 //	extlink check -world F talk|call FROM TO             may FROM talk with (call) TO?
 //	extlink check -world F invite -group NAME BY WHO     may BY add WHO to the world's group NAME?
 //	extlink check -world F email VIEWER CONTACT          may VIEWER e-mail an entry of their tenant's book?
-//	extlink plan -world F ME TARGET                      the shortest way to a group of ME and TARGET (R22)
+//	extlink plan -world F [-no-groups] ME TARGET         the shortest way to a group of ME and TARGET (R22)
 //	extlink audit -world F [-max-steps N] TENANT         who in TENANT can end up in a group with an unlinked outsider (R23)
 //	extlink whatif -world F -change C [-change C ...]    what a directory change would flip, remove and expose (R25)
 //	extlink validate -world F                            list every problem of a world file
@@ -32,7 +32,9 @@
 // -format chooses the output: text or json, and also mermaid or dot for
 // plan and csv for audit; -json is short for -format json. A world file is the JSON document that package
 // [github.com/extlink/extlink/world] reads; examples/seed.json (the post's
-// cast) and examples/three-companies.json are two.
+// cast) and examples/three-companies.json are two. plan, audit and whatif
+// count the world file's groups, as Reconcile leaves them: a plan may start
+// from one of them (R22, R23); -no-groups ignores them.
 //
 // # Exit status
 //
@@ -87,24 +89,29 @@
 //
 //	{"me": "me", "target": "b", "found": true, "steps": 4,
 //	 "plan": [{"n": 1, "op": "create-group", "by": "a", "who": "b", "rule": "R10",
-//	   "text": "a creates a group with b", "state": "external group [a* b]"}, ...],
+//	   "text": "a creates a group with b", "state": "external group [a* b]",
+//	   "group": 0, "groupName": ""}, ...],
 //	 "group": {"members": ["b", "me"], "masters": ["me"], "external": true,
 //	   "text": "external group [b me*]"},
 //	 "rule": "R22", "reason": "none", "cause": "", "party": "", "tenant": "",
 //	 "remedy": "", "text": "4 steps put me and b in a group of their own, me its only master"}
 //
-// where op is the step's [extlink.Op] word and state the room or group after
-// it; when there is no plan, found is false, steps 0, plan [] and group null,
+// where op is the step's [extlink.Op] word, state the room or group after
+// it, and group the world's group it acts on (1-based; 0 for the plan's
+// own) with its name, or groups[INDEX]; when a world's group already is
+// the goal, steps is 0, plan [] and group that group; when there is no plan, found is false, steps 0, plan [] and group null,
 // and rule, reason, cause (the sentinel besides ErrUnreachable), party,
 // tenant, remedy and text say why, as in [extlink.UnreachableError].
 //
 // audit writes
 //
 //	{"tenant": "t1", "maxSteps": 4,
-//	 "exposures": [{"member": "me", "outsider": "b", "steps": 4, "via": ["a"]}]}
+//	 "exposures": [{"member": "me", "outsider": "b", "steps": 4, "via": ["a"],
+//	   "group": 0, "groupName": ""}]}
 //
-// (maxSteps 0 for no limit), and its csv form has the header
-// member,outsider,steps,via, with via's people separated by spaces.
+// (maxSteps 0 for no limit; group, as plan's, the world's group the plan
+// starts from), and its csv form has the header member,outsider,steps,via,group,
+// with via's people separated by spaces and group the group's name.
 //
 // whatif writes
 //

@@ -121,8 +121,11 @@ var goldens = []struct {
 	{"plan-not-connected", []string{"plan", "-world", three, "me", "u7"}, 1},
 	{"plan-not-connected-json", []string{"plan", "-world", three, "-json", "me", "u7"}, 1},
 	{"plan-no-chain", []string{"plan", "-world", unreach, "me", "u1"}, 1},
-	{"plan-no-creator", []string{"plan", "-world", unreach, "me", "b"}, 1},
-	{"plan-no-creator-json", []string{"plan", "-world", unreach, "-json", "me", "b"}, 1},
+	{"plan-no-creator", []string{"plan", "-world", unreach, "-no-groups", "me", "b"}, 1},
+	{"plan-no-creator-json", []string{"plan", "-world", unreach, "-json", "-no-groups", "me", "b"}, 1},
+	{"plan-existing-group", []string{"plan", "-world", unreach, "me", "b"}, 0},
+	{"plan-already-played", []string{"plan", "-world", "testdata/worlds/played.json", "me", "b"}, 0},
+	{"plan-already-played-json", []string{"plan", "-world", "testdata/worlds/played.json", "-json", "me", "b"}, 0},
 	{"plan-flags-last", []string{"plan", "me", "b", "-world", seed, "-format", "dot"}, 0},
 
 	{"plan-no-world", []string{"plan", "me", "b"}, 2},
@@ -150,7 +153,9 @@ var goldens = []struct {
 	{"audit-none", []string{"audit", "-world", seed, "-max-steps", "3", "t1"}, 1},
 	{"audit-none-json", []string{"audit", "-world", seed, "-max-steps", "3", "-json", "t1"}, 1},
 	{"audit-none-csv", []string{"audit", "-world", seed, "-max-steps", "3", "-format", "csv", "t1"}, 1},
-	{"audit-none-unreachable", []string{"audit", "-world", unreach, "-max-steps", "0", "t1"}, 1},
+	{"audit-none-unreachable", []string{"audit", "-world", unreach, "-max-steps", "0", "-no-groups", "t1"}, 1},
+	{"audit-existing-group", []string{"audit", "-world", unreach, "-max-steps", "0", "t1"}, 0},
+	{"audit-already-played", []string{"audit", "-world", "testdata/worlds/played.json", "t1"}, 0},
 
 	{"audit-no-tenant", []string{"audit", "-world", seed}, 2},
 	{"audit-two-tenants", []string{"audit", "-world", seed, "t1", "t2"}, 2},
@@ -171,7 +176,8 @@ var goldens = []struct {
 	{"whatif-unlink", []string{"whatif", "-world", seed, "-change", "unlink a b", "-tenant", "t2"}, 1},
 	{"whatif-calls-off", []string{"whatif", "-world", three, "-change", "t3.calls=off", "-users", "a,u5"}, 1},
 	{"whatif-line-off", []string{"whatif", "-world", three, "-change", "t1.line=off", "-users", "u2,u8,me"}, 1},
-	{"whatif-create", []string{"whatif", "-world", unreach, "-change", "t1.create=members", "-tenant", "t1", "-max-steps", "0"}, 1},
+	{"whatif-create", []string{"whatif", "-world", unreach, "-change", "t1.create=members", "-tenant", "t1", "-max-steps", "0", "-no-groups"}, 1},
+	{"whatif-create-existing-group", []string{"whatif", "-world", unreach, "-change", "t1.create=members", "-tenant", "t1", "-max-steps", "0"}, 0},
 	{"whatif-leave", []string{"whatif", "-world", noLeave, "-change", "t1.leave=yes", "-tenant", "t1"}, 0},
 	{"whatif-sequence", []string{"whatif", "-world", three, "-change", "t1.works=all", "-change", "t1.calls=off", "-change", "connect u2", "-users", "u2,b,me"}, 1},
 	{"whatif-link-then-unlink", []string{"whatif", "-world", seed, "-change", "link me b", "-change", "unlink me b", "-tenant", "t1"}, 0},
@@ -292,12 +298,12 @@ func TestJSONShapes(t *testing.T) {
 	// The keys of the object at each path; "[]" stands for every element.
 	planShape := map[string][]string{
 		"":       {"me", "target", "found", "steps", "plan", "group", "rule", "reason", "cause", "party", "tenant", "remedy", "text"},
-		"plan[]": {"n", "op", "by", "who", "rule", "text", "state"},
+		"plan[]": {"n", "op", "by", "who", "rule", "text", "state", "group", "groupName"},
 		"group":  group,
 	}
 	auditShape := map[string][]string{
 		"":            {"tenant", "maxSteps", "exposures"},
-		"exposures[]": {"member", "outsider", "steps", "via"},
+		"exposures[]": {"member", "outsider", "steps", "via", "group", "groupName"},
 	}
 	whatifShape := map[string][]string{
 		"":                 {"changes", "users", "groups", "tenant", "maxSteps", "empty", "flips", "removals", "exposure"},

@@ -7,20 +7,24 @@ import (
 	"strings"
 
 	"github.com/extlink/extlink"
+	"github.com/extlink/extlink/world"
 )
 
 var planCmd = &command{
 	name:     "plan",
-	synopsis: "-world FILE [-format text|json|mermaid|dot] [-json] ME TARGET",
+	synopsis: "-world FILE [-format text|json|mermaid|dot] [-json] [-no-groups] ME TARGET",
 	summary:  "find the shortest way to a group of just ME and TARGET (R22)",
 	run:      runPlan,
 	help: `Plan finds, in the world FILE, a shortest plan that ends in a group of exactly
 ME and TARGET with ME as its only master (R22): the post's trick, through
-as many intermediaries as it takes, every step allowed by the rules. Ties
-are broken by ID order, so the same world always gives the same plan. Plan
-replays the plan through the group operations, as Plan.Apply does, and
-shows the group it ends in. When no plan exists it says why and what would
-help.
+as many intermediaries as it takes, every step allowed by the rules. The
+world file's groups count, as Reconcile leaves them (R20): a plan may
+start from one of them (hand the master role on, invite, remove the
+others) instead of creating a group, and is then often shorter; if one
+already is such a group, the plan has no steps. Ties are broken by ID order, so the same world always gives the same
+plan. Plan replays the plan through the group operations, as Plan.Apply
+does, and shows the group it ends in. When no plan exists it says why and
+what would help.
 
 ME and TARGET are user IDs. Flags may come before or after them.
 
@@ -28,10 +32,14 @@ Flags:
   -world FILE    the world file (required)
   -format F      text (the default), json, mermaid or dot
   -json          same as -format json
+  -no-groups     ignore the world file's groups: plan a new group only
 
 Output: the text form's first line says how many steps the plan takes; the
-numbered steps follow, each with the rule it is taken under, and a last line
-shows the group it ends in ("external group [b me*]", masters starred). When
+numbered steps follow, each with the rule it is taken under; a step on one
+of the world's groups names it ("group 1") and a line after the steps says
+which group that is (its name, or groups[i] for an unnamed one, and its
+state); a last line shows the group it ends in ("external group [b me*]",
+masters starred). When
 there is no plan, the first line is "unreachable: " and the reason, and the
 lines after it give the rule, the reason, the blocker and the remedy, as
 check does. mermaid writes a Mermaid sequence diagram and dot a Graphviz
@@ -46,11 +54,15 @@ object whose keys are always present:
     "steps": 4,                  the plan's length; 0 when unreachable
     "plan": [                    [] when unreachable
       {"n": 1, "op": "create-group", "by": "a", "who": "b", "rule": "R10",
-       "text": "a creates a group with b", "state": "external group [a* b]"}
-    ],
+       "text": "a creates a group with b", "state": "external group [a* b]",
+       "group": 0, "groupName": ""}
+    ],                           "group": 0 the plan's own group, k the world's
+                                 k-th; "groupName" its name or groups[k-1]
     "group": {"members": ["b", "me"], "masters": ["me"], "external": true,
               "text": "external group [b me*]"},
-                                 the group the plan ends in; null when unreachable
+                                 the group the plan ends in, or the world's
+                                 group that already is the goal (0 steps);
+                                 null when unreachable
     "rule": "R22",               R22 when found; else the rule that blocks
     "reason": "none",            "none" when found; else see extlink.Reason
     "cause": "",                 the sentinel error besides ErrUnreachable; "" when found
@@ -91,7 +103,19 @@ type planResult struct {
 	Remedy string     `json:"remedy"`
 	Text   string     `json:"text"`
 
-	plan extlink.Plan
+	plan   extlink.Plan
+	groups []world.Group // the world's groups, as planned with (reconciled)
+}
+
+// worldGroups returns the groups of w, in file order (group k of a plan is
+// w.Groups[k-1]), each as Reconcile leaves it in w's directory: the groups
+// as they exist once members no longer allowed in are gone (R20).
+func worldGroups(w *world.World) []extlink.Group {
+	out := make([]extlink.Group, len(w.Groups))
+	for i, g := range w.Groups {
+		out[i] = extlink.Reconcile(w.Directory, g.Group)
+	}
+	return out
 }
 
 // stepJSON is one step of a plan in plan's json form.
@@ -103,6 +127,8 @@ type stepJSON struct {
 	Rule  string `json:"rule"`
 	Text  string `json:"text"`
 	State string `json:"state"`
+	Group int    `json:"group"`
+	Name  string `json:"groupName"`
 }
 
 // groupJSON is a group in the json forms of plan and whatif.
@@ -128,6 +154,7 @@ func ids(us []extlink.UserID) []string {
 
 func runPlan(c *command, args []string, stdout, stderr io.Writer) int {
 	o := newOptions(c, "text", "json", "mermaid", "dot")
+	noGroups := o.fs.Bool("no-groups", false, "ignore the world file's groups")
 	pos, code, ok := o.parse(args, stdout, stderr)
 	if !ok {
 		return code
@@ -152,7 +179,11 @@ func runPlan(c *command, args []string, stdout, stderr io.Writer) int {
 	me, target := extlink.UserID(pos[0]), extlink.UserID(pos[1])
 
 	res := planResult{Me: pos[0], Target: pos[1], Plan: []stepJSON{}}
-	p, err := extlink.PlanGroup(d, me, target)
+	var groups []extlink.Group
+	if !*noGroups {
+		groups = worldGroups(w)
+	}
+	p, err := extlink.PlanGroup(d, me, target, groups...)
 	var ue *extlink.UnreachableError
 	switch {
 	case errors.As(err, &ue):
@@ -165,8 +196,21 @@ func runPlan(c *command, args []string, stdout, stderr io.Writer) int {
 	default:
 		res.Found, res.Steps, res.Rule, res.Reason = true, len(p), extlink.R22.String(), extlink.ReasonNone.String()
 		res.Text = fmt.Sprintf("%s %s %s and %s in a group of their own, %s its only master", count(len(p), "step"), put(len(p)), me, target, me)
+		if len(p) == 0 {
+			res.Text = fmt.Sprintf("%s and %s already are in a group of their own, %s its only master", me, target, me)
+			for i, g := range groups {
+				if !g.Dissolved() && g.Len() == 2 && g.Has(me) && g.Has(target) && g.IsMaster(me) && len(g.Masters()) == 1 {
+					res.Text += ": " + groupLabel(w.Groups[i].Name, i)
+					res.Group = newGroupJSON(g)
+					break
+				}
+			}
+		}
 		res.plan = p
-		for o, err := range p.Replay(d) {
+		for i, g := range groups {
+			res.groups = append(res.groups, world.Group{Name: w.Groups[i].Name, Group: g})
+		}
+		for o, err := range p.Replay(d, groups...) {
 			if err != nil {
 				// PlanGroup promises plans that apply; say so if one did not.
 				fmt.Fprintf(stderr, "extlink plan: internal error: the plan does not replay: %v\n", err)
@@ -177,7 +221,11 @@ func runPlan(c *command, args []string, stdout, stderr io.Writer) int {
 				state = o.Group.String()
 				res.Group = newGroupJSON(o.Group)
 			}
-			res.Plan = append(res.Plan, stepJSON{o.Index + 1, o.Step.Op.String(), string(o.Step.By), string(o.Step.Who), o.Rule.String(), o.Step.String(), state})
+			name := ""
+			if k := o.Step.Group; k > 0 {
+				name = groupLabel(w.Groups[k-1].Name, k-1)
+			}
+			res.Plan = append(res.Plan, stepJSON{o.Index + 1, o.Step.Op.String(), string(o.Step.By), string(o.Step.Who), o.Rule.String(), o.Step.String(), state, o.Step.Group, name})
 		}
 	}
 
@@ -217,8 +265,20 @@ func put(n int) string {
 // writePlanText writes plan's text form; see planCmd's help.
 func writePlanText(out io.Writer, r planResult) {
 	if r.Found {
+		if len(r.plan) == 0 {
+			fmt.Fprintf(out, "%s (%s)\n", r.Text, r.Rule)
+			return
+		}
 		fmt.Fprintf(out, "%s (%s):\n", r.Text, r.Rule)
 		fmt.Fprintln(out, r.plan)
+		seen := map[int]bool{}
+		for _, s := range r.plan {
+			if k := s.Group; k > 0 && !seen[k] {
+				seen[k] = true
+				g := r.groups[k-1]
+				fmt.Fprintf(out, "Group %d is %s: %s\n", k, groupLabel(g.Name, k-1), g.Group)
+			}
+		}
 		fmt.Fprintf(out, "Replayed, it ends in: %s\n", r.Group.Text)
 		return
 	}

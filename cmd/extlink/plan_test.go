@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/extlink/extlink"
 	"github.com/extlink/extlink/world"
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // oddIDs is a world whose IDs hold the characters Mermaid and DOT treat
@@ -63,17 +65,19 @@ func plannedPairs(t *testing.T, files ...string) []plannedPair {
 	return out
 }
 
-var allWorlds = []string{seed, three, noLeave, unreach, oddIDs}
+var allWorlds = []string{seed, three, noLeave, unreach, oddIDs, "testdata/worlds/played.json"}
 
-// plan's json form is the plan PlanGroup finds, and replaying its steps
-// through Plan.Apply gives the group it reports.
+// plan's json form is the plan PlanGroup finds, given the world's groups,
+// and replaying its steps through Plan.Apply on them gives the group it
+// reports.
 func TestPlanJSONReplays(t *testing.T) {
 	for _, pp := range plannedPairs(t, allWorlds...) {
 		w, err := world.ReadFile(pp.file)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := extlink.PlanGroup(w.Directory, extlink.UserID(pp.me), extlink.UserID(pp.target))
+		groups := worldGroups(w)
+		want, err := extlink.PlanGroup(w.Directory, extlink.UserID(pp.me), extlink.UserID(pp.target), groups...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -86,14 +90,20 @@ func TestPlanJSONReplays(t *testing.T) {
 			if s.N != i+1 {
 				t.Errorf("%s %s: step %d is numbered %d", pp.me, pp.target, i+1, s.N)
 			}
-			p = append(p, extlink.Step{Op: op, By: extlink.UserID(s.By), Who: extlink.UserID(s.Who)})
+			p = append(p, extlink.Step{Op: op, By: extlink.UserID(s.By), Who: extlink.UserID(s.Who), Group: s.Group})
 		}
-		if diff := cmp.Diff(want, p); diff != "" {
+		if diff := cmp.Diff(want, p, cmpopts.EquateEmpty()); diff != "" {
 			t.Errorf("%s %s in %s: plan (-PlanGroup +json):\n%s", pp.me, pp.target, pp.file, diff)
 		}
-		g, err := p.Apply(w.Directory)
+		g, err := p.Apply(w.Directory, groups...)
 		if err != nil {
 			t.Fatalf("%s %s in %s: %v", pp.me, pp.target, pp.file, err)
+		}
+		if len(p) == 0 {
+			if pp.res.Group == nil || pp.res.Steps != 0 || !slices.Equal(pp.res.Group.Members, sortedIDs(pp.me, pp.target)) {
+				t.Errorf("%s %s in %s: the empty plan reports %d steps and group %v", pp.me, pp.target, pp.file, pp.res.Steps, pp.res.Group)
+			}
+			continue
 		}
 		if diff := cmp.Diff(newGroupJSON(g), pp.res.Group); diff != "" {
 			t.Errorf("%s %s in %s: group (-Apply +json):\n%s", pp.me, pp.target, pp.file, diff)
@@ -356,4 +366,11 @@ func TestPlanDOTRenders(t *testing.T) {
 			t.Errorf("dot -Tsvg on the plan for %q and %q: %d edges for %d steps", c.me, c.target, got, steps)
 		}
 	}
+}
+
+// sortedIDs returns the IDs sorted.
+func sortedIDs(ids ...string) []string {
+	s := slices.Clone(ids)
+	slices.Sort(s)
+	return s
 }

@@ -29,7 +29,8 @@ with spaces):
   T.line=off|all|listed     who in T may talk with LINE users
   T.calls=on|off            T's calls switch
   T.create=members|admins   who in T may create groups
-  T.leave=yes|no            whether T's members may leave groups themselves
+  T.leave=yes|no            whether T's members may leave groups themselves (by
+                            default they cannot: a master removes them)
   connect U, disconnect U   put user U on or off its tenant's connected members;
                             also written U.connected=yes|no
   link A B, unlink A B      add or remove the link between users A and B
@@ -45,6 +46,8 @@ Flags:
   -tenant T       also compare T's exposure (off without it)
   -max-steps N    the exposure's longest plan (default 4; 0 for no limit);
                   only with -tenant
+  -no-groups      the exposure ignores the world file's groups (it counts
+                  them by default, as each directory's Reconcile leaves them)
   -format F       text (the default) or json
   -json           same as -format json
 
@@ -171,6 +174,7 @@ func runWhatif(c *command, args []string, stdout, stderr io.Writer) int {
 	users := o.fs.String("users", "", "the users whose decisions to compare, comma-separated")
 	tenant := o.fs.String("tenant", "", "the tenant whose exposure to compare")
 	maxSteps := maxStepsFlag(o)
+	noGroups := o.fs.Bool("no-groups", false, "the exposure ignores the world file's groups")
 	pos, code, ok := o.parse(args, stdout, stderr)
 	if !ok {
 		return code
@@ -197,7 +201,7 @@ func runWhatif(c *command, args []string, stdout, stderr io.Writer) int {
 
 	res := whatifResult{Users: []string{}, Groups: []string{}, Tenant: *tenant,
 		Flips: []flipJSON{}, Removals: []removalJSON{}, Exposure: []exposureDiff{}}
-	q := extlink.WhatIfQuery{Tenant: extlink.TenantID(*tenant)}
+	q := extlink.WhatIfQuery{Tenant: extlink.TenantID(*tenant), ExposureIgnoresGroups: *noGroups}
 	if *tenant != "" {
 		if _, known := before.Tenant(q.Tenant); !known {
 			fmt.Fprintf(stderr, "extlink whatif: unknown tenant %q in %s\n", *tenant, o.world)
@@ -426,7 +430,7 @@ func parseChange(d *extlink.Directory, text string) (extlink.Change, error) {
 	case "leave":
 		var on bool
 		on, err = yesNo()
-		p.NoSelfLeave = !on
+		p.MembersLeaveGroups = on
 	case "create":
 		switch value {
 		case "members":

@@ -18,7 +18,8 @@ func TestParseChange(t *testing.T) {
 	}
 	d := w.Directory
 	t1, _ := d.Tenant("t1") // works listed, line listed, members create groups
-	t3, _ := d.Tenant("t3") // works listed, no self-leave
+	t2, _ := d.Tenant("t2") // works all, calls off, members create and leave groups
+	t3, _ := d.Tenant("t3") // works listed, only admins create or leave groups
 	with := func(p extlink.Policy, f func(*extlink.Policy)) extlink.Policy { f(&p); return p }
 	for _, c := range []struct {
 		text string
@@ -33,8 +34,8 @@ func TestParseChange(t *testing.T) {
 		{"t1.calls=on", extlink.SetPolicy("t1", t1.Policy)},
 		{"t1.create=admins", extlink.SetPolicy("t1", with(t1.Policy, func(p *extlink.Policy) { p.MembersCreateGroups = false }))},
 		{"t3.create=members", extlink.SetPolicy("t3", with(t3.Policy, func(p *extlink.Policy) { p.MembersCreateGroups = true }))},
-		{"t3.leave=yes", extlink.SetPolicy("t3", with(t3.Policy, func(p *extlink.Policy) { p.NoSelfLeave = false }))},
-		{"t1.leave=no", extlink.SetPolicy("t1", with(t1.Policy, func(p *extlink.Policy) { p.NoSelfLeave = true }))},
+		{"t3.leave=yes", extlink.SetPolicy("t3", with(t3.Policy, func(p *extlink.Policy) { p.MembersLeaveGroups = true }))},
+		{"t2.leave=no", extlink.SetPolicy("t2", with(t2.Policy, func(p *extlink.Policy) { p.MembersLeaveGroups = false }))},
 		{"connect u2", extlink.SetConnected("u2", true)},
 		{"disconnect u1", extlink.SetConnected("u1", false)},
 		{"u2.connected=yes", extlink.SetConnected("u2", true)},
@@ -85,7 +86,7 @@ func TestWhatifChangesAccumulate(t *testing.T) {
 	if code != exitNo || errs != "" {
 		t.Fatalf("exit %d, stderr %q", code, errs)
 	}
-	want := "t1's policy becomes works off, line listed, calls off, members create groups, members may leave groups"
+	want := "t1's policy becomes works off, line listed, calls off, members create groups, members cannot leave groups"
 	if lines := strings.Split(out, "\n"); len(lines) < 3 || strings.TrimSpace(lines[2]) != want {
 		t.Errorf("second change reads\n%s\nwant %q", out, want)
 	}
