@@ -26,6 +26,10 @@ type spanChunk struct {
 	next atomic.Pointer[spanChunk]
 }
 
+// maxHops is how many full chunks put walks past before it starts one of
+// its own.
+const maxHops = 2
+
 // minSpanChunk and maxSpanChunk bound the size of a new chunk, in entries,
 // unless a span needs more: an eighth of the directory's links, within them.
 const (
@@ -58,14 +62,20 @@ func (a *arena) put(u *urec, s []int32, links int, tok *token) {
 		c = &spanChunk{data: make([]int32, size)}
 		a.add(c, tok)
 	}
-	for {
+	for hops := 0; ; hops++ {
 		if off, ok := c.claim(len(s)); ok {
 			copy(c.data[off:], s)
 			u.chunk, u.off = uint32(len(a.chunks)-1), uint32(off)
 			return
 		}
 		next := c.next.Load()
-		if next == nil {
+		switch {
+		case hops == maxHops:
+			// Many versions were made from this directory and filled the
+			// chunks after it: start one of this version's own rather than
+			// walk (and list) theirs.
+			next = &spanChunk{data: make([]int32, size)}
+		case next == nil:
 			n := &spanChunk{data: make([]int32, size)}
 			if !c.next.CompareAndSwap(nil, n) {
 				n = c.next.Load()
