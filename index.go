@@ -67,11 +67,15 @@ func (d *Directory) find(id UserID) *urec {
 
 // probe returns the position of id's slot, or false.
 func (d *Directory) probe(id UserID) (uint64, bool) {
-	x := &d.index
-	if x.count == 0 {
+	if d.index.count == 0 {
 		return 0, false
 	}
-	h := x.hash(id)
+	return d.probeHash(id, d.index.hash(id))
+}
+
+// probeHash is probe for an ID whose hash h is known.
+func (d *Directory) probeHash(id UserID, h uint64) (uint64, bool) {
+	x := &d.index
 	tag := uint32(h>>32) | 1
 	for p := h & x.mask; ; p = (p + 1) & x.mask {
 		s := x.slots.at(int(p))
@@ -183,13 +187,13 @@ func (d *Directory) find2(a, b UserID) (*urec, *urec) {
 	var ra, rb *urec
 	if ta == uint32(ha>>32)|1 && sa.klen <= inlineKey && int(sa.klen) == len(a) && string(sa.key[:sa.klen]) == string(a) {
 		ra = &sa.r
-	} else {
-		ra = d.find(a)
+	} else if p, ok := d.probeHash(a, ha); ok {
+		ra = &x.slots.at(int(p)).r
 	}
 	if tb == uint32(hb>>32)|1 && sb.klen <= inlineKey && int(sb.klen) == len(b) && string(sb.key[:sb.klen]) == string(b) {
 		rb = &sb.r
-	} else {
-		rb = d.find(b)
+	} else if p, ok := d.probeHash(b, hb); ok {
+		rb = &x.slots.at(int(p)).r
 	}
 	return ra, rb
 }
