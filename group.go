@@ -107,7 +107,7 @@ func newRoster(ids []UserID) (roster, error) {
 	slices.SortFunc(ms, func(a, b member) int { return cmp.Compare(a.id, b.id) })
 	for i := 1; i < len(ms); i++ {
 		if ms[i].id == ms[i-1].id {
-			return roster{}, fmt.Errorf("extlink: %s is named twice", ms[i].id)
+			return roster{}, fmt.Errorf("extlink: %w", errInvalidf("%s is named twice", ms[i].id))
 		}
 	}
 	return chunked(ms, uint64(len(ids))), nil
@@ -264,31 +264,44 @@ type Room struct {
 // refusal, to name nobody else, a user twice or by among with; refusals
 // follow D7 across all the people named.
 func NewRoom(d Store, by UserID, with ...UserID) (Room, error) {
-	if len(with) == 0 {
-		return Room{}, fmt.Errorf("extlink: %s cannot create a room with nobody: a room needs another person (R7)", by)
-	}
-	r, err := newRoster(append([]UserID{by}, with...))
+	r, dec, err := newRoom(d, by, with)
 	if err != nil {
 		return Room{}, err
 	}
+	if !dec.Allowed {
+		return Room{}, dec.Err()
+	}
+	return r, nil
+}
+
+// newRoom is NewRoom and its decision ([CanCreate]): bad input is an error
+// wrapping [ErrInvalid], a refusal a denying Decision.
+func newRoom(d Store, by UserID, with []UserID) (Room, Decision, error) {
+	if len(with) == 0 {
+		return Room{}, Decision{}, fmt.Errorf("extlink: %w", errInvalidf("%s cannot create a room with nobody: a room needs another person (R7)", by))
+	}
+	r, err := newRoster(append([]UserID{by}, with...))
+	if err != nil {
+		return Room{}, Decision{}, err
+	}
 	rb, ok := lookup(d, by)
 	if !ok {
-		return Room{}, deny(ActCreateRoom, R7, by, with[0], ReasonUnknownUser, by, "").Err()
+		return Room{}, deny(ActCreateRoom, R7, by, with[0], ReasonUnknownUser, by, ""), nil
 	}
 	recs := make([]rec, len(with))
 	for i, w := range with {
 		if recs[i], ok = lookup(d, w); !ok {
-			return Room{}, deny(ActCreateRoom, R7, by, w, ReasonUnknownUser, w, "").Err()
+			return Room{}, deny(ActCreateRoom, R7, by, w, ReasonUnknownUser, w, ""), nil
 		}
 	}
 	var f first
 	for i, w := range with {
 		f.see(talk(d, &rb, &recs[i], by, w, ActCreateRoom, R7))
 	}
-	if err := f.err(); err != nil {
-		return Room{}, err
+	if f.ok {
+		return Room{}, f.d, nil
 	}
-	return Room{r: r}, nil
+	return Room{r: r}, allow(ActCreateRoom, R7, by, with[0]), nil
 }
 
 // Invite returns the room with who added (R8): by must be in the room and
@@ -296,24 +309,29 @@ func NewRoom(d Store, by UserID, with ...UserID) (Room, error) {
 // new three-person room; the old value is unchanged either way. Like
 // [Group.Invite], it copies only part of the members: O(n/32 + 32) for n.
 func (r Room) Invite(d Store, by, who UserID) (Room, error) {
+	if dec := r.canInvite(d, by, who); !dec.Allowed {
+		return r, dec.Err()
+	}
+	i, _ := r.r.find(who)
+	return Room{r: r.r.with(i, who)}, nil
+}
+
+// canInvite decides Room.Invite (R8), as it does.
+func (r Room) canInvite(d Store, by, who UserID) Decision {
 	rb, rw, dec, ok := pair(d, by, who, ActInviteRoom)
 	if !ok {
-		return r, dec.Err()
+		return dec
 	}
 	if r.gone {
-		return r, deny(ActInviteRoom, R8, by, who, ReasonDissolved, "", "").Err()
+		return deny(ActInviteRoom, R8, by, who, ReasonDissolved, "", "")
 	}
 	if !r.r.has(by) {
-		return r, deny(ActInviteRoom, R8, by, who, ReasonNotMember, "", "").Err()
+		return deny(ActInviteRoom, R8, by, who, ReasonNotMember, "", "")
 	}
-	i, in := r.r.find(who)
-	if in {
-		return r, deny(ActInviteRoom, R8, by, who, ReasonAlreadyMember, "", "").Err()
+	if r.r.has(who) {
+		return deny(ActInviteRoom, R8, by, who, ReasonAlreadyMember, "", "")
 	}
-	if dec := talk(d, &rb, &rw, by, who, ActInviteRoom, R8); !dec.Allowed {
-		return r, dec.Err()
-	}
-	return Room{r: r.r.with(i, who)}, nil
+	return talk(d, &rb, &rw, by, who, ActInviteRoom, R8)
 }
 
 // Convert turns the room into a group (R10): by must be a member, the room
@@ -324,25 +342,34 @@ func (r Room) Invite(d Store, by, who UserID) (Room, error) {
 // (R12). by becomes its only master; join order is the room's. The room
 // value is unchanged.
 func (r Room) Convert(d Store, by UserID) (Group, error) {
+	g, dec := r.convert(d, by)
+	if !dec.Allowed {
+		return Group{}, dec.Err()
+	}
+	return g, nil
+}
+
+// convert is Convert and its decision.
+func (r Room) convert(d Store, by UserID) (Group, Decision) {
 	rb, ok := lookup(d, by)
 	if !ok {
-		return Group{}, deny(ActConvert, R10, by, "", ReasonUnknownUser, by, "").Err()
+		return Group{}, deny(ActConvert, R10, by, "", ReasonUnknownUser, by, "")
 	}
 	ms := r.r.list()
 	recs := make([]rec, len(ms))
 	for i, m := range ms {
 		if recs[i], ok = lookup(d, m.id); !ok {
-			return Group{}, deny(ActConvert, R10, by, "", ReasonUnknownUser, m.id, "").Err()
+			return Group{}, deny(ActConvert, R10, by, "", ReasonUnknownUser, m.id, "")
 		}
 	}
 	if r.gone {
-		return Group{}, deny(ActConvert, R10, by, "", ReasonDissolved, "", "").Err()
+		return Group{}, deny(ActConvert, R10, by, "", ReasonDissolved, "", "")
 	}
 	if !r.r.has(by) {
-		return Group{}, deny(ActConvert, R10, by, "", ReasonNotMember, "", "").Err()
+		return Group{}, deny(ActConvert, R10, by, "", ReasonNotMember, "", "")
 	}
 	if r.r.n < 3 {
-		return Group{}, deny(ActConvert, R10, by, "", ReasonRoomTooSmall, "", "").Err()
+		return Group{}, deny(ActConvert, R10, by, "", ReasonRoomTooSmall, "", "")
 	}
 	// idx[k] is the roster index of the k-th member to have joined.
 	idx := make([]int, len(ms))
@@ -354,12 +381,12 @@ func (r Room) Convert(d Store, by UserID) (Group, error) {
 	for k, i := range idx {
 		order[k] = ms[i].id
 	}
-	external, err := found(d, ActConvert, by, &rb, order, func(k int) *rec { return &recs[idx[k]] })
-	if err != nil {
-		return Group{}, err
+	external, dec := found(d, ActConvert, by, &rb, order, func(k int) *rec { return &recs[idx[k]] })
+	if !dec.Allowed {
+		return Group{}, dec
 	}
 	// The room's members and join order stay; by becomes the master.
-	return Group{r: r.r, masters: idSet{by}, home: rb.tenant, external: external}, nil
+	return Group{r: r.r, masters: idSet{by}, home: rb.tenant, external: external}, dec
 }
 
 // Leave returns the room without who (R8): anyone in a room may leave it
@@ -369,20 +396,28 @@ func (r Room) Convert(d Store, by UserID) (Group, error) {
 // D7). Refusals, in the order of D7: who unknown, the room gone, who not
 // in it. The old value is unchanged; it costs what [Group.Remove] does.
 func (r Room) Leave(d Store, who UserID) (Room, error) {
-	if _, ok := lookup(d, who); !ok {
-		return r, deny(ActLeaveRoom, R8, who, "", ReasonUnknownUser, who, "").Err()
+	if dec := r.canLeave(d, who); !dec.Allowed {
+		return r, dec.Err()
 	}
-	if r.gone {
-		return r, deny(ActLeaveRoom, R8, who, "", ReasonDissolved, "", "").Err()
-	}
-	i, ok := r.r.find(who)
-	if !ok {
-		return r, deny(ActLeaveRoom, R8, who, "", ReasonNotMember, "", "").Err()
-	}
+	i, _ := r.r.find(who)
 	if r.r.n == 1 {
 		return Room{gone: true}, nil
 	}
 	return Room{r: r.r.without(i)}, nil
+}
+
+// canLeave decides Room.Leave (R8), as it does.
+func (r Room) canLeave(d Store, who UserID) Decision {
+	if _, ok := lookup(d, who); !ok {
+		return deny(ActLeaveRoom, R8, who, "", ReasonUnknownUser, who, "")
+	}
+	if r.gone {
+		return deny(ActLeaveRoom, R8, who, "", ReasonDissolved, "", "")
+	}
+	if !r.r.has(who) {
+		return deny(ActLeaveRoom, R8, who, "", ReasonNotMember, "", "")
+	}
+	return allow(ActLeaveRoom, R8, who, "")
 }
 
 // Gone reports whether everyone has left the room (R8): it then has no
@@ -453,27 +488,40 @@ type Group struct {
 // master. Refusals follow D7 across all the people named. It is an ordinary
 // error, not a refusal, to name a user twice or by among with.
 func NewGroup(d Store, by UserID, with ...UserID) (Group, error) {
-	order := append([]UserID{by}, with...)
-	r, err := newRoster(order)
+	g, dec, err := newGroup(d, by, with)
 	if err != nil {
 		return Group{}, err
 	}
+	if !dec.Allowed {
+		return Group{}, dec.Err()
+	}
+	return g, nil
+}
+
+// newGroup is NewGroup and its decision ([CanCreate]): bad input is an
+// error wrapping [ErrInvalid], a refusal a denying Decision.
+func newGroup(d Store, by UserID, with []UserID) (Group, Decision, error) {
+	order := append([]UserID{by}, with...)
+	r, err := newRoster(order)
+	if err != nil {
+		return Group{}, Decision{}, err
+	}
 	rb, ok := lookup(d, by)
 	if !ok {
-		return Group{}, deny(ActCreateGroup, R10, by, first0(with), ReasonUnknownUser, by, "").Err()
+		return Group{}, deny(ActCreateGroup, R10, by, first0(with), ReasonUnknownUser, by, ""), nil
 	}
 	recs := make([]rec, len(order))
 	recs[0] = rb
 	for i, w := range with {
 		if recs[i+1], ok = lookup(d, w); !ok {
-			return Group{}, deny(ActCreateGroup, R10, by, w, ReasonUnknownUser, w, "").Err()
+			return Group{}, deny(ActCreateGroup, R10, by, w, ReasonUnknownUser, w, ""), nil
 		}
 	}
-	external, err := found(d, ActCreateGroup, by, &rb, order, func(k int) *rec { return &recs[k] })
-	if err != nil {
-		return Group{}, err
+	external, dec := found(d, ActCreateGroup, by, &rb, order, func(k int) *rec { return &recs[k] })
+	if !dec.Allowed {
+		return Group{}, dec, nil
 	}
-	return Group{r: r, masters: idSet{by}, home: rb.tenant, external: external}, nil
+	return Group{r: r, masters: idSet{by}, home: rb.tenant, external: external}, dec, nil
 }
 
 func first0(ids []UserID) UserID {
@@ -487,7 +535,7 @@ func first0(ids []UserID) UserID {
 // among them, all known; rec(k) resolves order[k]) and reports whether the
 // group is external. It implements R6, R11 and R12 for NewGroup and
 // Room.Convert, in the order of D7.
-func found(d Store, act Action, by UserID, rb *rec, order []UserID, rec func(int) *rec) (external bool, err error) {
+func found(d Store, act Action, by UserID, rb *rec, order []UserID, rec func(int) *rec) (external bool, dec Decision) {
 	var f first
 	// R6: no LINE users; by first.
 	if rb.kind != WorksUser {
@@ -526,7 +574,14 @@ func found(d Store, act Action, by UserID, rb *rec, order []UserID, rec func(int
 			f.see(talk(d, rb, rec(k), by, id, act, R12))
 		}
 	}
-	return external, f.err()
+	if f.ok {
+		return external, f.d
+	}
+	who := UserID("")
+	if len(order) > 1 {
+		who = order[1]
+	}
+	return external, allow(act, act.Rule(), by, who)
 }
 
 // first keeps the refusal of the lowest D7 row seen, the earliest among
@@ -540,13 +595,6 @@ func (f *first) see(d Decision) {
 	if !d.Allowed && (!f.ok || d.Reason.Order() < f.d.Reason.Order()) {
 		f.d, f.ok = d, true
 	}
-}
-
-func (f *first) err() error {
-	if !f.ok {
-		return nil
-	}
-	return f.d.Err()
 }
 
 // External reports whether the group is external: whether its members
@@ -695,11 +743,7 @@ func (g Group) target(act Action, by, who UserID, rw *rec, promote bool) (pos, D
 // connected member allowed there may be a master. It is O(log n + m) for n
 // members and m masters, and allocates once.
 func (g Group) Appoint(d Store, by, who UserID) (Group, error) {
-	_, rw, dec := g.act(d, ActAppoint, by, who, true)
-	if !dec.Allowed {
-		return g, dec.Err()
-	}
-	if _, dec := g.target(ActAppoint, by, who, &rw, true); !dec.Allowed {
+	if dec := g.canAppoint(d, by, who); !dec.Allowed {
 		return g, dec.Err()
 	}
 	n := g
@@ -707,20 +751,38 @@ func (g Group) Appoint(d Store, by, who UserID) (Group, error) {
 	return n, nil
 }
 
+// canAppoint decides Appoint (R14), as it does.
+func (g Group) canAppoint(d Store, by, who UserID) Decision {
+	_, rw, dec := g.act(d, ActAppoint, by, who, true)
+	if !dec.Allowed {
+		return dec
+	}
+	_, dec = g.target(ActAppoint, by, who, &rw, true)
+	return dec
+}
+
 // Resign returns the group with who no longer a master (R15). who must be a
 // master, and another master must remain: the last master cannot resign
 // (R15). It is O(log n + m) for n members and m masters, and allocates
 // once.
 func (g Group) Resign(d Store, who UserID) (Group, error) {
-	if _, _, dec := g.act(d, ActResign, who, "", true); !dec.Allowed {
+	if dec := g.canResign(d, who); !dec.Allowed {
 		return g, dec.Err()
-	}
-	if len(g.masters) <= 1 {
-		return g, deny(ActResign, R15, who, "", ReasonLastMaster, "", "").Err()
 	}
 	n := g
 	n.masters = g.masters.without(who)
 	return n, nil
+}
+
+// canResign decides Resign (R15), as it does.
+func (g Group) canResign(d Store, who UserID) Decision {
+	if _, _, dec := g.act(d, ActResign, who, "", true); !dec.Allowed {
+		return dec
+	}
+	if len(g.masters) <= 1 {
+		return deny(ActResign, R15, who, "", ReasonLastMaster, "", "")
+	}
+	return allow(ActResign, R15, who, "")
 }
 
 // Transfer returns the group with the master role handed from from to to in
@@ -728,11 +790,7 @@ func (g Group) Resign(d Store, who UserID) (Group, error) {
 // master, to a member and not yet a master, allowed to be one (R14). It is
 // O(log n + m) for n members and m masters, and allocates once.
 func (g Group) Transfer(d Store, from, to UserID) (Group, error) {
-	_, rt, dec := g.act(d, ActTransfer, from, to, true)
-	if !dec.Allowed {
-		return g, dec.Err()
-	}
-	if _, dec := g.target(ActTransfer, from, to, &rt, true); !dec.Allowed {
+	if dec := g.canTransfer(d, from, to); !dec.Allowed {
 		return g, dec.Err()
 	}
 	n := g
@@ -747,6 +805,16 @@ func (g Group) Transfer(d Store, from, to UserID) (Group, error) {
 	return n, nil
 }
 
+// canTransfer decides Transfer (R17), as it does.
+func (g Group) canTransfer(d Store, from, to UserID) Decision {
+	_, rt, dec := g.act(d, ActTransfer, from, to, true)
+	if !dec.Allowed {
+		return dec
+	}
+	_, dec = g.target(ActTransfer, from, to, &rt, true)
+	return dec
+}
+
 // Leave returns the group without who (R18). As in the vendor's product, a
 // member may leave only where their tenant lets members leave groups
 // ([Policy].MembersLeaveGroups, D5); otherwise a master removes them
@@ -756,18 +824,26 @@ func (g Group) Transfer(d Store, from, to UserID) (Group, error) {
 // refuses every later operation. The group stays a group at every size
 // (R19). It costs what [Group.Remove] does.
 func (g Group) Leave(d Store, who UserID) (Group, error) {
-	rw, _, dec := g.act(d, ActLeave, who, "", false)
-	if !dec.Allowed {
+	if dec := g.canLeave(d, who); !dec.Allowed {
 		return g, dec.Err()
 	}
 	i, _ := g.r.find(who)
+	return g.drop(i), nil
+}
+
+// canLeave decides Leave (R18, D3, D5), as it does.
+func (g Group) canLeave(d Store, who UserID) Decision {
+	rw, _, dec := g.act(d, ActLeave, who, "", false)
+	if !dec.Allowed {
+		return dec
+	}
 	if g.masters.has(who) && len(g.masters) == 1 && g.r.n > 1 {
-		return g, deny(ActLeave, D3, who, "", ReasonLastMaster, "", "").Err()
+		return deny(ActLeave, D3, who, "", ReasonLastMaster, "", "")
 	}
 	if !rw.has(fLeave) {
-		return g, deny(ActLeave, D5, who, "", ReasonNoSelfLeave, who, rw.tenant).Err()
+		return deny(ActLeave, D5, who, "", ReasonNoSelfLeave, who, rw.tenant)
 	}
-	return g.drop(i), nil
+	return dec
 }
 
 // drop returns g without the member at i; the last member leaving
@@ -791,18 +867,26 @@ func (g Group) drop(i pos) Group {
 // masters and allocates two or three times: the members are held in chunks,
 // and only the list of chunks and the chunk changed are copied.
 func (g Group) Remove(d Store, by, who UserID) (Group, error) {
-	_, _, dec := g.act(d, ActRemove, by, who, true)
-	if !dec.Allowed {
+	if dec := g.canRemove(d, by, who); !dec.Allowed {
 		return g, dec.Err()
 	}
-	i, ok := g.r.find(who)
-	if !ok {
-		return g, deny(ActRemove, R16, by, who, ReasonTargetMissing, "", "").Err()
+	i, _ := g.r.find(who)
+	return g.drop(i), nil
+}
+
+// canRemove decides Remove (R16), as it does.
+func (g Group) canRemove(d Store, by, who UserID) Decision {
+	_, _, dec := g.act(d, ActRemove, by, who, true)
+	if !dec.Allowed {
+		return dec
+	}
+	if !g.r.has(who) {
+		return deny(ActRemove, R16, by, who, ReasonTargetMissing, "", "")
 	}
 	if by == who {
-		return g, deny(ActRemove, R16, by, who, ReasonSelf, "", "").Err()
+		return deny(ActRemove, R16, by, who, ReasonSelf, "", "")
 	}
-	return g.drop(i), nil
+	return dec
 }
 
 // Reconcile returns g brought in line with the directory d (R20): in an

@@ -128,13 +128,14 @@ const (
 	ActTransfer                      // hand the master role over (R17)
 	ActLeave                         // leave a group (R18)
 	ActLeaveRoom                     // leave a room (R8)
+	ActTalkIn                        // talk in a group (R9)
 	actEnd
 )
 
 var actionRules = [actEnd]Rule{
 	ActTalk: R2, ActCall: R3, ActEmail: R4, ActCreateRoom: R7, ActInviteRoom: R8,
 	ActConvert: R10, ActCreateGroup: R10, ActInvite: R13, ActAppoint: R14,
-	ActResign: R15, ActRemove: R16, ActTransfer: R17, ActLeave: R18, ActLeaveRoom: R8,
+	ActResign: R15, ActRemove: R16, ActTransfer: R17, ActLeave: R18, ActLeaveRoom: R8, ActTalkIn: R9,
 }
 
 // Rule returns the rule that governs a; a decision about a names it unless a
@@ -177,6 +178,8 @@ func (a Action) String() string {
 		return "leave"
 	case ActLeaveRoom:
 		return "leave-room"
+	case ActTalkIn:
+		return "talk-in"
 	}
 	return fmt.Sprintf("Action(%d)", uint8(a))
 }
@@ -218,6 +221,8 @@ func (a Action) phrase(who string) string {
 		return "leave the group"
 	case ActLeaveRoom:
 		return "leave the room"
+	case ActTalkIn:
+		return "talk in the group"
 	}
 	return "do " + a.String()
 }
