@@ -155,10 +155,27 @@ type Link struct{ A, B UserID }
 //     users of one tenant and for two LINE users.
 //   - Links yields exactly the users u is linked with, each once, in
 //     increasing ID order; Members yields a tenant's users, each once, in
-//     increasing ID order.
+//     increasing ID order. ID order is byte order, Go's string order (R26):
+//     a database must compare IDs by their bytes (COLLATE "C"), or its
+//     stores will break the planner's ties differently from a *Directory.
+//   - The functions call the Store again while ranging over Links and
+//     Members (a lookup of each user yielded, for instance), so an
+//     implementation must allow that: a database cursor held open while
+//     ranging deadlocks. Read the rows first, then yield.
+//   - A Store answers from memory and cannot fail: an error (a database
+//     gone away) would have to be answered as "unknown user", a confident
+//     and wrong denial. A service over a database keeps a *Directory
+//     current instead (see the sqlstore module, and [Directory.With]).
+//
+// What each function looks up: decisions (CanTalk, CanCall, CanEmail and the
+// Can methods) call User for the users named and Tenant for their tenants,
+// and Linked across tenants; group operations and Reconcile the same for
+// each member concerned; PlanGroup, Audit and WhatIf also Links and Members,
+// as far as their search reaches; ContactCard Links of the contact's user.
 //
 // The *Directory methods do no allocation per decision; the functions of this
 // package take a faster path for a *Directory than for other stores.
+// extlinktest.TestStore checks an implementation against these promises.
 type Store interface {
 	User(id UserID) (User, bool)
 	Tenant(id TenantID) (Tenant, bool)

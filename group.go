@@ -597,6 +597,13 @@ func (f *first) see(d Decision) {
 	}
 }
 
+// IsZero reports whether g is the zero Group: no members, no masters, no
+// home tenant, never created. It is not a valid group to act on: every
+// operation on it is refused as by a non-member.
+func (g Group) IsZero() bool {
+	return g.r.n == 0 && len(g.masters) == 0 && g.home == "" && !g.external && !g.dissolved
+}
+
 // External reports whether the group is external: whether its members
 // spanned tenants when it was created (R11). It never changes afterwards,
 // whoever leaves or is removed, and survives dissolution (D8).
