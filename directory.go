@@ -595,7 +595,13 @@ func checkLinks(links []Link, resolve func(ids []UserID, ends []linkEnd), name f
 				continue
 			}
 			same := a.tidx == b.tidx && a.tenant == b.tenant
-			if f, ok := linkFault(l.A, l.B, a.kind, b.kind, same, func() TenantID { return cmp.Or(a.tenant, name(a.tidx)) }); !ok {
+			tenant := func() TenantID {
+				if a.tenant != "" || name == nil {
+					return a.tenant
+				}
+				return name(a.tidx)
+			}
+			if f, ok := linkFault(l.A, l.B, a.kind, b.kind, same, tenant); !ok {
 				add(linkProblem(i, l, f.field, f.rule, f.msg))
 				continue
 			}
