@@ -30,6 +30,11 @@
 //     transitions Invite, Appoint, Resign, Transfer, Leave and Remove apply
 //     the room and group rules (R7-R19); [Reconcile] brings a group in line
 //     with a changed directory (R20).
+//   - [Group.Can], [Room.Can] and [CanCreate] decide each of those
+//     operations without doing it, exactly as the operation would (R27), and
+//     [CanTalkIn] whether a member may talk in a group now (R9), so that a
+//     user interface can grey out what is refused and say why. A
+//     [Decision] marshals to one JSON object, a [Group] to its [GroupState].
 //   - [Plan] and [Plan.Apply] replay a sequence of [Step]s (R21);
 //     [PlanGroup] finds the shortest one (R22), from a new group or from one
 //     of the groups that exist, and [Plan.Mermaid] and [Plan.DOT] draw it.
