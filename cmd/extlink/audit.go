@@ -107,8 +107,8 @@ func within(maxSteps int) string {
 	return "plans of at most " + count(maxSteps, "step")
 }
 
-func runAudit(c *command, args []string, stdout, stderr io.Writer) int {
-	o := newOptions(c, "text", "json", "csv")
+func runAudit(c *command, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	o := newOptions(c, stdin, "text", "json", "csv")
 	maxSteps := maxStepsFlag(o)
 	noGroups := o.fs.Bool("no-groups", false, "ignore the world file's groups")
 	pos, code, ok := o.parse(args, stdout, stderr)

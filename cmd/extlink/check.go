@@ -107,8 +107,8 @@ type contactJSON struct {
 	Email  string `json:"email"`
 }
 
-func runCheck(c *command, args []string, stdout, stderr io.Writer) int {
-	o := newOptions(c, "text", "json")
+func runCheck(c *command, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	o := newOptions(c, stdin, "text", "json")
 	group := o.fs.String("group", "", "the group, for invite")
 	pos, code, ok := o.parse(args, stdout, stderr)
 	if !ok {
@@ -124,6 +124,11 @@ func runCheck(c *command, args []string, stdout, stderr io.Writer) int {
 	}
 	if len(rest) != 2 {
 		return c.usageError(stderr, "%s needs %s, got %d arguments", q, names[q], len(rest))
+	}
+	if (q == "talk" || q == "call") && rest[0] == rest[1] {
+		// As plan's ME and TARGET: asking about oneself is a mistake in
+		// the question, not a denial.
+		return c.usageError(stderr, "FROM and TO are both %q", rest[0])
 	}
 	if q == "invite" && *group == "" {
 		return c.usageError(stderr, "invite needs -group NAME")

@@ -20,6 +20,7 @@
 //	extlink validate -world F                            list every problem of a world file
 //	extlink import -world F -db DSN                      write a world file into a database (package sqlstore)
 //	extlink export -db DSN                               write a database as a world file
+//	extlink version                                      the module version and VCS revision; also --version
 //	extlink help [COMMAND]                               usage; also extlink COMMAND -h
 //
 // Every command that reads -world F reads a database instead with -db DSN:
@@ -44,7 +45,16 @@
 // validate, invalid world; an unknown user, tenant, group or contact; a
 // change whatif cannot read or apply). whatif, like diff, exits 0 when
 // nothing asked about would change and 1 when something would.
-// Errors go to standard error as text, whatever the format.
+// Errors go to standard error as text; under -json (or -format json) an
+// error of status 2 is instead one object on standard error,
+//
+//	{"error": "extlink check: unknown user \"zz\" in seed.json", "problems": []}
+//
+// with, for an invalid world, its problems as validate writes them. A failed
+// write to standard output (a full disk) exits 2 with a message.
+//
+// -world - reads the world from standard input. A world file is UTF-8; a
+// UTF-8 byte order mark is accepted, and a UTF-16 file is refused by name.
 //
 // # JSON output
 //

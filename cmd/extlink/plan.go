@@ -152,8 +152,8 @@ func ids(us []extlink.UserID) []string {
 	return out
 }
 
-func runPlan(c *command, args []string, stdout, stderr io.Writer) int {
-	o := newOptions(c, "text", "json", "mermaid", "dot")
+func runPlan(c *command, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	o := newOptions(c, stdin, "text", "json", "mermaid", "dot")
 	noGroups := o.fs.Bool("no-groups", false, "ignore the world file's groups")
 	pos, code, ok := o.parse(args, stdout, stderr)
 	if !ok {

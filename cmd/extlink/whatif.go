@@ -167,8 +167,8 @@ type stringList []string
 func (s *stringList) String() string     { return strings.Join(*s, ", ") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
-func runWhatif(c *command, args []string, stdout, stderr io.Writer) int {
-	o := newOptions(c, "text", "json")
+func runWhatif(c *command, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	o := newOptions(c, stdin, "text", "json")
 	var changes stringList
 	o.fs.Var(&changes, "change", "a change; repeatable")
 	users := o.fs.String("users", "", "the users whose decisions to compare, comma-separated")
@@ -211,6 +211,7 @@ func runWhatif(c *command, args []string, stdout, stderr io.Writer) int {
 	}
 	if set["users"] {
 		for _, u := range strings.Split(*users, ",") {
+			u = strings.TrimSpace(u)
 			switch _, known := before.User(extlink.UserID(u)); {
 			case u == "":
 				return c.usageError(stderr, "-users %q: empty user ID", *users)

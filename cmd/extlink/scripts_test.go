@@ -1,0 +1,120 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// extlink version and --version print the build's module version and VCS
+// revision.
+func TestVersion(t *testing.T) {
+	for _, args := range [][]string{{"version"}, {"--version"}, {"-version"}} {
+		code, out, errs := runArgs(args...)
+		if code != 0 || errs != "" || !strings.HasPrefix(out, "extlink ") || !strings.Contains(out, "revision: ") {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errs)
+		}
+	}
+	bi := &debug.BuildInfo{
+		GoVersion: "go1.26.0",
+		Main:      debug.Module{Path: "github.com/extlink/extlink/cmd/extlink", Version: "v1.2.3"},
+		Deps:      []*debug.Module{{Path: "github.com/extlink/extlink", Version: "v1.2.0"}},
+		Settings: []debug.BuildSetting{
+			{Key: "vcs.revision", Value: "64ecff4"}, {Key: "vcs.time", Value: "2026-12-01T00:00:00Z"}, {Key: "vcs.modified", Value: "true"},
+		},
+	}
+	want := `extlink v1.2.3
+  module:   github.com/extlink/extlink/cmd/extlink v1.2.3
+  library:  github.com/extlink/extlink v1.2.0
+  revision: 64ecff4 (2026-12-01T00:00:00Z, modified)
+  go:       go1.26.0
+`
+	if diff := cmp.Diff(want, versionText(bi, true)); diff != "" {
+		t.Errorf("versionText (-want +got):\n%s", diff)
+	}
+	if got := versionText(nil, false); got != "extlink (unknown version)\n" {
+		t.Errorf("versionText without build info = %q", got)
+	}
+}
+
+// -world - reads the world from standard input.
+func TestWorldStdin(t *testing.T) {
+	b, err := os.ReadFile(seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runStdin(string(b), "check", "-world", "-", "talk", "a", "b")
+	if code != 0 || !strings.HasPrefix(out, "allowed: a may talk with b") {
+		t.Errorf("check -world -: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, _ = runStdin(string(b), "validate", "-world", "-")
+	if code != 0 || out != "<stdin>: valid world: 2 tenants, 3 users, 1 link, 1 contact, 0 groups\n" {
+		t.Errorf("validate -world -: exit %d, %q", code, out)
+	}
+	code, _, errs = runStdin(`{"tenants": [}`, "plan", "-world", "-", "me", "b")
+	if code != 2 || !strings.HasPrefix(errs, "extlink plan: <stdin>:1:14: invalid JSON") {
+		t.Errorf("plan -world - on bad JSON: exit %d, stderr %q", code, errs)
+	}
+}
+
+// failWriter fails every write, as a full disk does.
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, syscall.ENOSPC }
+
+// A failed write to stdout (> /dev/full) exits 2 with a message, whatever
+// the command.
+func TestWriteError(t *testing.T) {
+	for _, args := range [][]string{
+		{"help"}, {"check", "-h"}, {"demo"}, {"version"},
+		{"check", "-world", seed, "talk", "me", "b"},
+		{"check", "-world", seed, "-json", "talk", "a", "b"},
+		{"plan", "-world", seed, "me", "b"},
+		{"audit", "-world", seed, "t1"},
+		{"whatif", "-world", seed, "-change", "unlink a b"},
+		{"validate", "-world", seed},
+		{"validate", "-world", bad, "-json"},
+	} {
+		var errb strings.Builder
+		code := run(args, strings.NewReader(""), failWriter{}, &errb)
+		errs := errb.String()
+		if code != exitUsage || !strings.Contains(errs, syscall.ENOSPC.Error()) {
+			t.Errorf("%v > /dev/full: exit %d, stderr %q", args, code, errs)
+		}
+		if slices.Contains(args, "-json") {
+			var e errorJSON
+			if err := json.Unmarshal([]byte(errs), &e); err != nil || e.Error == "" {
+				t.Errorf("%v > /dev/full: stderr is not a JSON error: %v\n%s", args, err, errs)
+			}
+		}
+	}
+}
+
+// -users takes "me, b" as "me,b".
+func TestUsersTrimSpaces(t *testing.T) {
+	code1, out1, errs := runArgs("whatif", "-world", seed, "-change", "unlink a b", "-users", "me, b ,a")
+	code2, out2, _ := runArgs("whatif", "-world", seed, "-change", "unlink a b", "-users", "me,b,a")
+	if code1 != code2 || out1 != out2 || code1 != 1 {
+		t.Errorf("-users with spaces: exit %d (want %d)\n%s%s\nwithout:\n%s", code1, code2, out1, errs, out2)
+	}
+}
+
+// One mistake, one exit status: naming the same user twice is a usage
+// error for check as for plan.
+func TestSameUserExitStatus(t *testing.T) {
+	for _, args := range [][]string{
+		{"check", "-world", seed, "talk", "me", "me"},
+		{"check", "-world", seed, "call", "b", "b"},
+		{"plan", "-world", seed, "me", "me"},
+	} {
+		if code, _, errs := runArgs(args...); code != exitUsage || !strings.Contains(errs, `both "`) {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errs)
+		}
+	}
+}
