@@ -13,29 +13,46 @@ import (
 
 var checkCmd = &command{
 	name:     "check",
-	synopsis: "-world FILE [-format text|json] [-json] QUESTION",
-	summary:  "decide one question in a world file, with its rule, blocker and remedy",
+	synopsis: "-world FILE [-format text|json] [-json] [-group NAME | -room MEMBERS] QUESTION\n       extlink check -world FILE -batch [-json] < QUESTIONS",
+	summary:  "decide a question in a world file, with its rule, blocker and remedy",
 	run:      runCheck,
 	help: `Check decides one question in the world FILE and explains the answer: the
 rule that decided, the user or tenant whose setting blocked it, and what
-would make it allowed (R24).
+would make it allowed (R24). Every operation of the library can be asked;
+an operation is decided by the library's own checks, so the answer is
+allowed exactly when the operation would succeed (R27).
 
 Questions:
   talk FROM TO               may FROM talk 1:1 with TO? (R1, R2)
   call FROM TO               may FROM call TO? (R1, R3)
-  invite -group NAME BY WHO  may BY add WHO to the group NAME of the world
-                             file (its "name", or its index in "groups")? (R13)
   email VIEWER CONTACT       may VIEWER e-mail CONTACT, an entry of the address
                              book of VIEWER's tenant, named by its user ID or its
                              name? (R4) An entry found only in another tenant's
                              book is denied: VIEWER cannot see it.
+  create-room BY WHO...      may BY create a room with WHO...? (R7)
+  create-group BY [WHO...]   may BY create a group with WHO... (or alone)? (R10-R12)
+  invite BY WHO              may BY add WHO to the group (-group, R13) or the
+                             room (-room, R8)?
+  convert BY                 may BY turn the room (-room) into a group? (R10-R12)
+  appoint BY WHO             may BY make WHO a master of the group? (R14)
+  resign WHO                 may WHO stop being a master of the group? (R15)
+  transfer FROM TO           may FROM hand the master role to TO? (R17)
+  leave WHO                  may WHO leave the group (R18, D5) or the room (R8)?
+  remove BY WHO              may BY remove WHO from the group? (R16)
 
-FROM, TO, BY, WHO and VIEWER are user IDs. Flags may come before or after the
-question's words.
+FROM, TO, BY, WHO and VIEWER are user IDs. The group is the world file's
+(-group NAME: its "name", or its index in "groups"). World files hold no
+rooms: -room MEMBERS names one by its members, comma-separated, and check
+forms it as people could (one creates it with another, who are in it invite
+the rest, R7, R8); a room no such order forms is bad input. Talk, call and
+transfer about one person twice are usage errors, as plan's are. Flags may
+come before or after the question's words.
 
 Flags:
-  -world FILE    the world file (required)
-  -group NAME    the group, for invite
+  -world FILE    the world file (required); - for standard input
+  -group NAME    the group, for invite, appoint, resign, transfer, leave, remove
+  -room MEMBERS  the room, for invite, convert, leave
+  -batch         answer the questions on standard input (below)
   -format F      text (the default) or json
   -json          same as -format json
 
@@ -48,10 +65,16 @@ who can talk with the other person (R24). The json form is one object whose
 keys are always present:
 
   {
-    "action": "talk",            talk, call, invite or email
-    "by": "me",                  FROM, BY or VIEWER
-    "who": "b",                  TO or WHO; for email the contact's user, else its name
-    "group": "",                 invite: the group as given by -group
+    "action": "talk",            the library's action: talk, call, email,
+                                 create-room, create-group, invite, invite-room,
+                                 convert, appoint, resign, transfer, leave,
+                                 leave-room or remove
+    "by": "me",                  FROM, BY, WHO of resign and leave, or VIEWER
+    "who": "b",                  TO or WHO (the first WHO of a create); for
+                                 email the contact's user, else its name
+    "group": "",                 the group as given by -group
+    "room": [],                  the room's members as given by -room
+    "with": [],                  create-room, create-group: every WHO
     "contact": null,             email: {"tenant","owner","user","name","email"}
     "allowed": false,
     "rule": "R2",                the rule that decided
@@ -67,13 +90,30 @@ keys are always present:
                                  of "by" who can talk with "who"; else []
   }
 
+Batch: with -batch, check loads the world once and reads questions from
+standard input, one JSON object a line (blank lines are skipped):
+
+  {"id": 1, "q": "talk", "args": ["me", "b"]}
+  {"id": "launch", "q": "invite", "group": "launch", "args": ["a", "u3"]}
+  {"q": "convert", "room": ["a", "b", "me"], "args": ["a"]}
+
+and writes one JSON answer a line, in order: the json form above with
+"id" (the question's, or null) and "error" ("" or, for a question it
+cannot answer, why; its other keys are then empty). -format text is not
+for -batch.
+
 Exit status: 0 allowed, 1 denied, 2 usage or bad input (an unreadable or
-invalid world, an unknown user, group or contact).
+invalid world, an unknown user, group or contact, a room that cannot
+form). With -batch: 0 when every answer is allowed, 1 when one is denied,
+2 when one could not be answered (every line is still answered).
 
 Examples:
   extlink check -world examples/seed.json talk me b
   extlink check -world examples/three-companies.json -json invite -group launch a u3
   extlink check -world examples/seed.json email me B
+  extlink check -world examples/three-companies.json leave -group launch me
+  extlink check -world examples/seed.json convert -room a,b,me a
+  echo '{"q": "talk", "args": ["me", "b"]}' | extlink check -world examples/seed.json -batch
 `,
 }
 
@@ -83,6 +123,8 @@ type checkResult struct {
 	By               string       `json:"by"`
 	Who              string       `json:"who"`
 	Group            string       `json:"group"`
+	Room             []string     `json:"room"`
+	With             []string     `json:"with"`
 	Contact          *contactJSON `json:"contact"`
 	Allowed          bool         `json:"allowed"`
 	Rule             string       `json:"rule"`
@@ -109,97 +151,60 @@ type contactJSON struct {
 
 func runCheck(c *command, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	o := newOptions(c, stdin, "text", "json")
-	group := o.fs.String("group", "", "the group, for invite")
+	group := o.fs.String("group", "", "the group of the world file, by name or index")
+	room := o.fs.String("room", "", "a room, as its members, comma-separated")
+	batch := o.fs.Bool("batch", false, "read questions from standard input, one JSON object a line")
 	pos, code, ok := o.parse(args, stdout, stderr)
 	if !ok {
 		return code
 	}
+	if *batch {
+		if len(pos) > 0 || *group != "" || *room != "" {
+			return c.usageError(stderr, "-batch reads its questions from standard input: no question, -group or -room on the command line")
+		}
+		if o.world == "-" {
+			return c.usageError(stderr, "-batch reads its questions from standard input: the world cannot come from there too")
+		}
+		return runBatch(o, stdin, stdout, stderr)
+	}
 	if len(pos) == 0 {
-		return c.usageError(stderr, "missing question: talk, call, invite or email")
+		return c.usageError(stderr, "missing question: %s", questionNames())
 	}
-	q, rest := pos[0], pos[1:]
-	names := map[string]string{"talk": "FROM TO", "call": "FROM TO", "invite": "BY WHO", "email": "VIEWER CONTACT"}
-	if names[q] == "" {
-		return c.usageError(stderr, "unknown question %q (want talk, call, invite or email)", q)
-	}
-	if len(rest) != 2 {
-		return c.usageError(stderr, "%s needs %s, got %d arguments", q, names[q], len(rest))
-	}
-	if (q == "talk" || q == "call") && rest[0] == rest[1] {
-		// As plan's ME and TARGET: asking about oneself is a mistake in
-		// the question, not a denial.
-		return c.usageError(stderr, "FROM and TO are both %q", rest[0])
-	}
-	if q == "invite" && *group == "" {
-		return c.usageError(stderr, "invite needs -group NAME")
-	}
-	if q != "invite" && *group != "" {
-		return c.usageError(stderr, "-group is for invite, not %s", q)
+	q := question{Q: pos[0], Args: pos[1:], Group: *group, Room: splitList(*room)}
+	if err := q.check(); err != nil {
+		return c.usageError(stderr, "%v", err)
 	}
 	w, ok := o.load(stderr)
 	if !ok {
 		return exitUsage
 	}
-	d := w.Directory
-	by, who := extlink.UserID(rest[0]), extlink.UserID(rest[1])
-	users := rest // every argument names a user but email's contact
-	if q == "email" {
-		users = rest[:1]
+	res, err := decide(w, o.world, q)
+	if err != nil {
+		fmt.Fprintf(stderr, "extlink check: %v\n", err)
+		return exitUsage
 	}
-	for _, u := range users {
-		if _, known := d.User(extlink.UserID(u)); !known {
-			fmt.Fprintf(stderr, "extlink check: unknown user %q in %s\n", u, o.world)
-			return exitUsage
-		}
-	}
-
-	res := checkResult{Group: *group, LinkedColleagues: []string{}}
-	var dec extlink.Decision
-	switch q {
-	case "talk":
-		dec = extlink.CanTalk(d, by, who)
-	case "call":
-		dec = extlink.CanCall(d, by, who)
-	case "invite":
-		g, ok := findGroup(w, *group)
-		if !ok {
-			fmt.Fprintf(stderr, "extlink check: no group %q in %s\n", *group, o.world)
-			return exitUsage
-		}
-		dec = extlink.CanInvite(d, g, by, who)
-	case "email":
-		ct, err := findContact(w, by, rest[1])
-		if err != nil {
-			fmt.Fprintf(stderr, "extlink check: %v in %s\n", err, o.world)
-			return exitUsage
-		}
-		res.Contact = &contactJSON{string(ct.Tenant), string(ct.Owner), string(ct.User), ct.Name, ct.Email}
-		dec = extlink.CanEmail(d, by, ct)
-	}
-	if dec.Reason == extlink.ReasonNotLinked && (q == "talk" || q == "call") {
-		for _, u := range linkedColleagues(d, by, who) {
-			res.LinkedColleagues = append(res.LinkedColleagues, string(u))
-		}
-		u, _ := d.User(who)
-		res.whoLINE = u.Kind == extlink.LINEUser
-	}
-	res.Action, res.By, res.Who = dec.Action.String(), string(dec.By), string(dec.Who)
-	res.Allowed, res.Rule, res.Summary = dec.Allowed, dec.Rule.String(), dec.Rule.Summary()
-	res.Reason, res.Cause = dec.Reason.String(), causeName(dec.Cause())
-	res.Party, res.Tenant, res.Remedy, res.Text = string(dec.Party), string(dec.Tenant), dec.Remedy(), dec.String()
-
 	if o.format == "json" {
-		if err := writeJSON(stdout, res); err != nil {
-			fmt.Fprintf(stderr, "extlink check: %v\n", err)
-			return exitUsage
-		}
+		writeJSON(stdout, res) // a failed write is run's to report
 	} else {
 		writeCheckText(stdout, res)
 	}
-	if !dec.Allowed {
+	if !res.Allowed {
 		return exitNo
 	}
 	return exitOK
+}
+
+// splitList splits a comma-separated list flag, trimming spaces around
+// each item; an empty flag gives nil.
+func splitList(s string) []string {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	var out []string
+	for _, x := range strings.Split(s, ",") {
+		out = append(out, strings.TrimSpace(x))
+	}
+	return out
 }
 
 // writeWhy writes the lines that explain a refusal: the reason and its
@@ -233,6 +238,12 @@ func writeCheckText(out io.Writer, r checkResult) {
 		verdict = "allowed: "
 	}
 	fmt.Fprintln(out, verdict+r.Text)
+	if len(r.With) > 1 {
+		fmt.Fprintf(out, "  with:       %s\n", strings.Join(r.With, ", "))
+	}
+	if len(r.Room) > 0 {
+		fmt.Fprintf(out, "  room:       %s\n", strings.Join(r.Room, ", "))
+	}
 	if r.Contact != nil {
 		ct := r.Contact
 		fmt.Fprintf(out, "  contact:    %s's address book, added by %s: %s\n", ct.Tenant, ct.Owner, contactLine(ct))

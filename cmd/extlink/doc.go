@@ -14,6 +14,10 @@
 //	extlink check -world F talk|call FROM TO             may FROM talk with (call) TO?
 //	extlink check -world F invite -group NAME BY WHO     may BY add WHO to the world's group NAME?
 //	extlink check -world F email VIEWER CONTACT          may VIEWER e-mail an entry of their tenant's book?
+//	extlink check -world F create-room|create-group BY WHO...   may BY create a room (group) with WHO...?
+//	extlink check -world F -group G appoint|remove BY WHO       and transfer FROM TO, resign WHO, leave WHO
+//	extlink check -world F -room a,b,c invite BY WHO            and convert BY, leave WHO, in a room of a, b and c
+//	extlink check -world F -batch < QUESTIONS            one JSON question a line in, one JSON answer a line out
 //	extlink plan -world F [-no-groups] ME TARGET         the shortest way to a group of ME and TARGET (R22)
 //	extlink audit -world F [-max-steps N] TENANT         who in TENANT can end up in a group with an unlinked outsider (R23)
 //	extlink whatif -world F -change C [-change C ...]    what a directory change would flip, remove and expose (R25)
@@ -63,16 +67,18 @@
 //
 // check writes
 //
-//	{"action": "talk", "by": "me", "who": "b", "group": "", "contact": null,
+//	{"action": "talk", "by": "me", "who": "b", "group": "", "room": [], "with": [], "contact": null,
 //	 "allowed": false, "rule": "R2", "summary": "talk across tenants needs ...",
 //	 "reason": "not-linked", "cause": "ErrNotLinked", "party": "", "tenant": "",
 //	 "remedy": "link me with b first",
 //	 "text": "me cannot talk with b: not linked (R2); link me with b first",
 //	 "linkedColleagues": ["a"]}
 //
-// where action is talk, call, invite or email; by and who are the users asked
+// where action is the library's [extlink.Action] (talk, call, email,
+// create-room, create-group, invite, invite-room, convert, appoint, resign,
+// transfer, leave, leave-room or remove); by and who are the users asked
 // about (for email, who is the contact's user or else its name); group is
-// the -group argument of invite; contact is, for email, the address-book
+// the -group argument, room the -room members, with a create's people; contact is, for email, the address-book
 // entry {"tenant", "owner", "user", "name", "email"}; rule is the rule that
 // decided and summary what it says; reason is the [extlink.Reason] ("none"
 // when allowed); cause the name of the sentinel error a denial wraps;
