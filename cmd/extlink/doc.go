@@ -22,6 +22,7 @@
 //	extlink audit -world F [-max-steps N] TENANT         who in TENANT can end up in a group with an unlinked outsider (R23)
 //	extlink whatif -world F -change C [-change C ...]    what a directory change would flip, remove and expose (R25)
 //	extlink validate -world F                            list every problem of a world file
+//	extlink test -world F ASSERTIONS.json...             check expected answers (decisions, plan lengths, audit rows), for CI
 //	extlink import -world F -db DSN                      write a world file into a database (package sqlstore)
 //	extlink export -db DSN                               write a database as a world file
 //	extlink version                                      the module version and VCS revision; also --version
