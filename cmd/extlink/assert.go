@@ -204,7 +204,7 @@ func runAssertions(w *world.World, src string, a assertions) (fails []string, to
 	d := w.Directory
 	known := func(u string) error {
 		if _, ok := d.User(extlink.UserID(u)); !ok {
-			return fmt.Errorf("unknown user %q in %s", u, src)
+			return fmt.Errorf("unknown user %q in %s%s", u, src, suggestUser(d, u))
 		}
 		return nil
 	}
@@ -243,7 +243,7 @@ func runAssertions(w *world.World, src string, a assertions) (fails []string, to
 		what := fmt.Sprintf("audits[%d] (%s)", i, au.Tenant)
 		t := extlink.TenantID(au.Tenant)
 		if _, ok := d.Tenant(t); !ok {
-			return nil, 0, fmt.Errorf("%s: unknown tenant %q in %s", what, au.Tenant, src)
+			return nil, 0, fmt.Errorf("%s: unknown tenant %q in %s%s", what, au.Tenant, src, suggestTenant(d, au.Tenant))
 		}
 		maxSteps := defaultMaxSteps
 		if au.MaxSteps != nil {

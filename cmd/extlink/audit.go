@@ -127,7 +127,7 @@ func runAudit(c *command, args []string, stdin io.Reader, stdout, stderr io.Writ
 	}
 	t := extlink.TenantID(pos[0])
 	if _, known := w.Directory.Tenant(t); !known {
-		fmt.Fprintf(stderr, "extlink audit: unknown tenant %q in %s\n", t, o.world)
+		fmt.Fprintf(stderr, "extlink audit: unknown tenant %q in %s%s\n", t, o.world, suggestTenant(w.Directory, string(t)))
 		return exitUsage
 	}
 	var groups []extlink.Group

@@ -137,6 +137,7 @@ type checkResult struct {
 	Text             string       `json:"text"`
 	LinkedColleagues []string     `json:"linkedColleagues"`
 
+	people  string // the users involved, names beside IDs, for the text form; see people
 	whoLINE bool // who is a LINE user, who can share a room but not a group (R6)
 }
 
@@ -238,6 +239,9 @@ func writeCheckText(out io.Writer, r checkResult) {
 		verdict = "allowed: "
 	}
 	fmt.Fprintln(out, verdict+r.Text)
+	if r.people != "" {
+		fmt.Fprintf(out, "  people:     %s\n", r.people)
+	}
 	if len(r.With) > 1 {
 		fmt.Fprintf(out, "  with:       %s\n", strings.Join(r.With, ", "))
 	}

@@ -138,6 +138,12 @@ var goldens = []struct {
 	{"check-unknown-user-json", []string{"check", "-world", seed, "-json", "talk", "me", "zz"}, 2},
 	{"check-invalid-world-json", []string{"check", "-world", bad, "-format", "json", "talk", "a", "me"}, 2},
 	{"check-unknown-flag-json", []string{"check", "-json", "-world", seed, "-x", "talk", "me", "b"}, 2},
+	{"check-names", []string{"check", "-world", "testdata/worlds/names.json", "talk", "me", "suzuki"}, 1},
+	{"check-did-you-mean-name", []string{"check", "-world", "testdata/worlds/names.json", "talk", "me", "鈴木花子"}, 2},
+	{"check-did-you-mean-id", []string{"check", "-world", "testdata/worlds/names.json", "talk", "me", "suzki"}, 2},
+	{"check-did-you-mean-none", []string{"check", "-world", "testdata/worlds/names.json", "talk", "me", "watanabe"}, 2},
+	{"plan-names", []string{"plan", "-world", "testdata/worlds/names.json", "me", "suzuki"}, 0},
+	{"audit-did-you-mean", []string{"audit", "-world", "testdata/worlds/names.json", "佐藤物産"}, 2},
 	{"check-dash-dash", []string{"check", "-world", seed, "--", "talk", "me", "-b"}, 2},
 
 	{"test-h", []string{"test", "-h"}, 0},

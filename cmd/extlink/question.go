@@ -118,7 +118,7 @@ func decide(w *world.World, src string, q question) (checkResult, error) {
 	}
 	for _, u := range slices.Concat(users, q.Room) {
 		if _, known := d.User(extlink.UserID(u)); !known {
-			return res, fmt.Errorf("unknown user %q in %s", u, src)
+			return res, fmt.Errorf("unknown user %q in %s%s", u, src, suggestUser(d, u))
 		}
 	}
 	ids := make([]extlink.UserID, len(q.Args))
@@ -222,6 +222,11 @@ func decide(w *world.World, src string, q question) (checkResult, error) {
 	res.Allowed, res.Rule, res.Summary = dec.Allowed, dec.Rule.String(), dec.Rule.Summary()
 	res.Reason, res.Cause = dec.Reason.String(), causeName(dec.Cause())
 	res.Party, res.Tenant, res.Remedy, res.Text = string(dec.Party), string(dec.Tenant), dec.Remedy(), dec.String()
+	named := slices.Concat([]string{res.By, res.Who}, res.With, res.Room, []string{res.Party}, res.LinkedColleagues)
+	if res.Contact != nil {
+		named = append(named, res.Contact.Owner)
+	}
+	res.people = people(d, named...)
 	return res, nil
 }
 

@@ -204,7 +204,7 @@ func runWhatif(c *command, args []string, stdin io.Reader, stdout, stderr io.Wri
 	q := extlink.WhatIfQuery{Tenant: extlink.TenantID(*tenant), ExposureIgnoresGroups: *noGroups}
 	if *tenant != "" {
 		if _, known := before.Tenant(q.Tenant); !known {
-			fmt.Fprintf(stderr, "extlink whatif: unknown tenant %q in %s\n", *tenant, o.world)
+			fmt.Fprintf(stderr, "extlink whatif: unknown tenant %q in %s%s\n", *tenant, o.world, suggestTenant(before, *tenant))
 			return exitUsage
 		}
 		q.MaxSteps, res.MaxSteps = *maxSteps, *maxSteps
@@ -216,7 +216,7 @@ func runWhatif(c *command, args []string, stdin io.Reader, stdout, stderr io.Wri
 			case u == "":
 				return c.usageError(stderr, "-users %q: empty user ID", *users)
 			case !known:
-				fmt.Fprintf(stderr, "extlink whatif: unknown user %q in %s\n", u, o.world)
+				fmt.Fprintf(stderr, "extlink whatif: unknown user %q in %s%s\n", u, o.world, suggestUser(before, u))
 				return exitUsage
 			case slices.Contains(q.Users, extlink.UserID(u)):
 				return c.usageError(stderr, "-users %q: %s twice", *users, u)
@@ -368,7 +368,7 @@ func parseChange(d *extlink.Directory, text string) (extlink.Change, error) {
 		for _, id := range f[1:] {
 			u, ok := d.User(extlink.UserID(id))
 			if !ok {
-				return extlink.Change{}, fmt.Errorf("unknown user %q", id)
+				return extlink.Change{}, fmt.Errorf("unknown user %q%s", id, suggestUser(d, id))
 			}
 			us = append(us, u)
 		}
@@ -407,7 +407,7 @@ func parseChange(d *extlink.Directory, text string) (extlink.Change, error) {
 	}
 	if key == "connected" {
 		if _, ok := d.User(extlink.UserID(name)); !ok {
-			return extlink.Change{}, fmt.Errorf("unknown user %q", name)
+			return extlink.Change{}, fmt.Errorf("unknown user %q%s", name, suggestUser(d, name))
 		}
 		on, err := yesNo()
 		return extlink.SetConnected(extlink.UserID(name), on), err
@@ -445,7 +445,7 @@ func parseChange(d *extlink.Directory, text string) (extlink.Change, error) {
 		return extlink.Change{}, fmt.Errorf("unknown key %q (want works, line, calls, create or leave for a tenant, connected for a user)", key)
 	}
 	if !known {
-		return extlink.Change{}, fmt.Errorf("unknown tenant %q", name)
+		return extlink.Change{}, fmt.Errorf("unknown tenant %q%s", name, suggestTenant(d, name))
 	}
 	return extlink.SetPolicy(t.ID, p), err
 }
