@@ -138,7 +138,7 @@ type checkResult struct {
 	LinkedColleagues []string     `json:"linkedColleagues"`
 
 	people  string // the users involved, names beside IDs, for the text form; see people
-	whoLINE bool // who is a LINE user, who can share a room but not a group (R6)
+	whoLINE bool   // who is a LINE user, who can share a room but not a group (R6)
 }
 
 // contactJSON is an address-book entry in check's json form.

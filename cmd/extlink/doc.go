@@ -25,7 +25,9 @@
 //	extlink test -world F ASSERTIONS.json...             check expected answers (decisions, plan lengths, audit rows), for CI
 //	extlink import -world F -db DSN                      write a world file into a database (package sqlstore)
 //	extlink export -db DSN                               write a database as a world file
+//	extlink init [FILE]                                  write a starter world file
 //	extlink version                                      the module version and VCS revision; also --version
+//	extlink help world                                   the world file's keys, defaults and whatif changes
 //	extlink help [COMMAND]                               usage; also extlink COMMAND -h
 //
 // Every command that reads -world F reads a database instead with -db DSN:

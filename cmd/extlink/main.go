@@ -33,7 +33,7 @@ type command struct {
 
 // commands lists extlink's commands in the order help shows them.
 func commands() []*command {
-	return []*command{demoCmd, checkCmd, planCmd, auditCmd, whatifCmd, validateCmd, importCmd, exportCmd, testCmd, versionCmd}
+	return []*command{demoCmd, checkCmd, planCmd, auditCmd, whatifCmd, validateCmd, importCmd, exportCmd, testCmd, initCmd, versionCmd}
 }
 
 func lookupCommand(name string) *command {
@@ -70,7 +70,8 @@ Commands:
 	for _, c := range commands() {
 		fmt.Fprintf(&b, "  %-9s %s\n", c.name, c.summary)
 	}
-	b.WriteString(`  help      show this help, or a command's: extlink help <command>
+	b.WriteString(`  help      show this help, or a command's: extlink help <command>;
+            extlink help world: the world file's keys and defaults
 
 Run 'extlink <command> -h' for a command's usage. The commands that read a
 world take it from a JSON world file (-world FILE, or -world - for standard
@@ -209,6 +210,9 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return exitOK
 		case len(args) == 2 && lookupCommand(args[1]) != nil:
 			fmt.Fprint(stdout, lookupCommand(args[1]).usage())
+			return exitOK
+		case len(args) == 2 && args[1] == "world":
+			fmt.Fprint(stdout, worldHelp)
 			return exitOK
 		case len(args) == 2 && args[1] == "help":
 			fmt.Fprint(stdout, mainUsage())

@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
+	"regexp"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -116,5 +118,62 @@ func TestSameUserExitStatus(t *testing.T) {
 		if code, _, errs := runArgs(args...); code != exitUsage || !strings.Contains(errs, `both "`) {
 			t.Errorf("%v: exit %d, stderr %q", args, code, errs)
 		}
+	}
+}
+
+// extlink help world documents every key a world file may hold: the keys
+// the world package names when it rejects an unknown one.
+func TestHelpWorldKeys(t *testing.T) {
+	code, help, _ := runArgs("help", "world")
+	if code != 0 {
+		t.Fatalf("help world: exit %d", code)
+	}
+	for _, doc := range []string{
+		`{"tenants": [], "users": [], "x": 1}`,
+		`{"tenants": [{"id": "t1", "x": 1}], "users": []}`,
+		`{"tenants": [{"id": "t1", "policy": {"x": 1}}], "users": []}`,
+		`{"tenants": [{"id": "t1"}], "users": [{"id": "a", "tenant": "t1", "x": 1}]}`,
+		`{"tenants": [{"id": "t1"}], "users": [{"id": "a", "tenant": "t1"}], "contacts": [{"tenant": "t1", "owner": "a", "name": "n", "x": 1}]}`,
+		`{"tenants": [{"id": "t1"}], "users": [{"id": "a", "tenant": "t1"}], "groups": [{"home": "t1", "members": ["a"], "masters": ["a"], "x": 1}]}`,
+	} {
+		_, out, _ := runStdin(doc, "validate", "-world", "-")
+		_, want, ok := strings.Cut(out, "unknown field (want ")
+		want, _, _ = strings.Cut(want, ")")
+		if !ok || want == "" {
+			t.Fatalf("%s: no list of keys in %q", doc, out)
+		}
+		for _, k := range strings.Split(want, ", ") {
+			if !regexp.MustCompile(`(?m)^ *` + k + ` `).MatchString(help) {
+				t.Errorf("help world does not document the key %q", k)
+			}
+		}
+	}
+}
+
+// extlink init writes a valid world, never over a file, and explains it on
+// stderr.
+func TestInit(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "world.json")
+	code, out, errs := runArgs("init", file)
+	if code != 0 || out != "wrote "+file+"\n" || !strings.Contains(errs, "extlink help world") {
+		t.Fatalf("init: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	if code, out, _ := runArgs("validate", "-world", file); code != 0 {
+		t.Errorf("the starter world is invalid:\n%s", out)
+	}
+	if code, _, _ := runArgs("check", "-world", file, "talk", "me", "b"); code != exitNo {
+		t.Errorf("check talk me b in the starter world: exit %d, want 1", code)
+	}
+	before, _ := os.ReadFile(file)
+	os.WriteFile(file, []byte("mine"), 0o644)
+	if code, _, errs := runArgs("init", file); code != exitUsage || !strings.Contains(errs, "exists") {
+		t.Errorf("init over a file: exit %d, stderr %q", code, errs)
+	}
+	if b, _ := os.ReadFile(file); string(b) != "mine" {
+		t.Errorf("init overwrote %s", file)
+	}
+	code, out, _ = runArgs("init")
+	if code != 0 || out != string(before) {
+		t.Errorf("init to stdout: exit %d, and not what it writes to a file", code)
 	}
 }
