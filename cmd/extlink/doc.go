@@ -28,6 +28,7 @@
 //	extlink init [FILE]                                  write a starter world file
 //	extlink version                                      the module version and VCS revision; also --version
 //	extlink help world                                   the world file's keys, defaults and whatif changes
+//	extlink completion bash|zsh|fish                     a shell completion script
 //	extlink help [COMMAND]                               usage; also extlink COMMAND -h
 //
 // Every command that reads -world F reads a database instead with -db DSN:

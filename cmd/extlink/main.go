@@ -33,7 +33,7 @@ type command struct {
 
 // commands lists extlink's commands in the order help shows them.
 func commands() []*command {
-	return []*command{demoCmd, checkCmd, planCmd, auditCmd, whatifCmd, validateCmd, importCmd, exportCmd, testCmd, initCmd, versionCmd}
+	return []*command{demoCmd, checkCmd, planCmd, auditCmd, whatifCmd, validateCmd, importCmd, exportCmd, testCmd, initCmd, versionCmd, completionCmd()}
 }
 
 func lookupCommand(name string) *command {

@@ -177,3 +177,46 @@ func TestInit(t *testing.T) {
 		t.Errorf("init to stdout: exit %d, and not what it writes to a file", code)
 	}
 }
+
+// The completion scripts name every command, and each command's flags
+// there are the flags it takes and its help documents.
+func TestCompletion(t *testing.T) {
+	flags := commandFlags()
+	for _, c := range commands() {
+		fs, ok := flags[c.name]
+		if !ok {
+			t.Errorf("no completion flags for %s", c.name)
+		}
+		for _, f := range fs {
+			// A flag the command does not define is a usage error that
+			// names it; -h after it then never runs.
+			_, _, errs := runArgs(c.name, f+"=x", "-h")
+			if strings.Contains(errs, "flag provided but not defined") {
+				t.Errorf("completion offers %s %s, which it does not take", c.name, f)
+			}
+		}
+		_, flagsHelp, found := strings.Cut(c.help, "\nFlags:\n")
+		flagsHelp, _, _ = strings.Cut(flagsHelp, "\n\n")
+		for _, m := range regexp.MustCompile(`(?m)^  (-[a-z-]+)`).FindAllStringSubmatch(flagsHelp, -1) {
+			if found && !slices.Contains(fs, m[1]) {
+				t.Errorf("%s's help documents %s, which completion does not offer", c.name, m[1])
+			}
+		}
+	}
+	for _, sh := range []string{"bash", "zsh", "fish"} {
+		code, out, _ := runArgs("completion", sh)
+		if code != 0 {
+			t.Errorf("completion %s: exit %d", sh, code)
+		}
+		for _, c := range commands() {
+			if !strings.Contains(out, c.name) {
+				t.Errorf("completion %s does not name %s", sh, c.name)
+			}
+		}
+		for _, q := range questionSpecs {
+			if !regexp.MustCompile(`[ '"]` + q.name + `[ '"]`).MatchString(out) {
+				t.Errorf("completion %s does not offer check %s", sh, q.name)
+			}
+		}
+	}
+}
