@@ -42,9 +42,12 @@ func runBatch(o *options, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // batch answers the questions of stdin in w; see runBatch.
 func batch(o *options, w *world.World, stdin io.Reader, stdout, stderr io.Writer) int {
-	in := bufio.NewScanner(stdin)
-	in.Buffer(make([]byte, 0, 64<<10), maxBatchLine)
 	out := bufio.NewWriter(stdout)
+	// Answers are buffered, but flushed before each read of stdin that
+	// may block, so that a program that writes a question and waits for
+	// its answer gets it.
+	in := bufio.NewScanner(flushingReader{stdin, out})
+	in.Buffer(make([]byte, 0, 64<<10), maxBatchLine)
 	code := exitOK
 	for n := 1; in.Scan(); n++ {
 		line := bytes.TrimSpace(in.Bytes())
@@ -103,4 +106,19 @@ func answer(w *world.World, src string, line []byte) batchAnswer {
 	}
 	a.checkResult = res
 	return a
+}
+
+// flushingReader reads from r after flushing w.
+type flushingReader struct {
+	r io.Reader
+	w *bufio.Writer
+}
+
+func (f flushingReader) Read(p []byte) (int, error) {
+	if f.w.Buffered() > 0 {
+		if err := f.w.Flush(); err != nil {
+			return 0, err
+		}
+	}
+	return f.r.Read(p)
 }

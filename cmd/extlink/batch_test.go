@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -158,3 +160,30 @@ func BenchmarkBatch(b *testing.B) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// -batch answers a question before it reads the next, so that a program
+// can hold a conversation with it through a pipe.
+func TestBatchConversation(t *testing.T) {
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	done := make(chan int)
+	go func() {
+		done <- run([]string{"check", "-world", seed, "-batch"}, inR, outW, io.Discard)
+		outW.Close()
+	}()
+	answers := bufio.NewScanner(outR)
+	for i, q := range []string{`{"id": 1, "q": "talk", "args": ["me", "b"]}`, `{"id": 2, "q": "talk", "args": ["a", "b"]}`} {
+		fmt.Fprintln(inW, q) // the next question is not written until the answer is read
+		if !answers.Scan() {
+			t.Fatalf("no answer to question %d", i+1)
+		}
+		var a batchAnswer
+		if err := json.Unmarshal(answers.Bytes(), &a); err != nil || a.ID != float64(i+1) {
+			t.Fatalf("answer %d: %v %s", i+1, err, answers.Bytes())
+		}
+	}
+	inW.Close()
+	if code := <-done; code != exitNo {
+		t.Errorf("exit %d, want 1", code)
+	}
+}

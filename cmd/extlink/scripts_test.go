@@ -82,6 +82,8 @@ func TestWriteError(t *testing.T) {
 		{"whatif", "-world", seed, "-change", "unlink a b"},
 		{"validate", "-world", seed},
 		{"validate", "-world", bad, "-json"},
+		{"test", "-world", three, "../../examples/assertions/three-companies.json"},
+		{"help", "world"}, {"completion", "bash"}, {"init"},
 	} {
 		var errb strings.Builder
 		code := run(args, strings.NewReader(""), failWriter{}, &errb)
