@@ -44,9 +44,10 @@ FROM, TO, BY, WHO and VIEWER are user IDs. The group is the world file's
 (-group NAME: its "name", or its index in "groups"). World files hold no
 rooms: -room MEMBERS names one by its members, comma-separated, and check
 forms it as people could (one creates it with another, who are in it invite
-the rest, R7, R8); a room no such order forms is bad input. Talk, call and
-transfer about one person twice are usage errors, as plan's are. Flags may
-come before or after the question's words.
+the rest, R7, R8); a room no such order forms is bad input. A question that
+names one person twice (talk me me, remove -group g a a) is a usage error,
+as plan's ME and TARGET are. Flags may come before or after the question's
+words.
 
 Flags:
   -world FILE    the world file (required); - for standard input

@@ -97,10 +97,20 @@ func (q question) check() error {
 	case s.place == inEither && !hasGroup && !hasRoom:
 		return fmt.Errorf("%s needs -group NAME or -room MEMBERS", q.Q)
 	}
-	if (q.Q == "talk" || q.Q == "call" || q.Q == "transfer") && q.Args[0] == q.Args[1] {
-		// As plan's ME and TARGET: asking about oneself is a mistake in
-		// the question, not a denial.
-		return fmt.Errorf("%s and %s are both %q", strings.Fields(s.args)[0], strings.Fields(s.args)[1], q.Args[0])
+	// As plan's ME and TARGET: one person in two roles is a mistake in the
+	// question, not a denial, whichever question it is.
+	users := q.Args
+	if q.Q == "email" {
+		users = nil // the contact is an address-book entry, not a user
+	}
+	for i, u := range users {
+		if j := slices.Index(users[:i], u); j >= 0 {
+			names := strings.Fields(strings.Trim(s.args, "[].")) // "BY WHO" or "FROM TO"
+			if len(names) == 2 && s.max == 2 {
+				return fmt.Errorf("%s and %s are both %q", names[0], names[1], u)
+			}
+			return fmt.Errorf("%s is named twice", u)
+		}
 	}
 	return nil
 }
