@@ -47,7 +47,7 @@ func lookupCommand(name string) *command {
 
 // usage returns the command's full usage text.
 func (c *command) usage() string {
-	return "usage: extlink " + c.name + " " + c.synopsis + "\n\n" + c.help
+	return strings.TrimSpace("usage: extlink "+c.name+" "+c.synopsis) + "\n\n" + c.help
 }
 
 // usageError reports a usage problem of c and returns exitUsage.
