@@ -16,8 +16,9 @@ var versionCmd = &command{
 it was built with, the VCS revision (and its time, and "modified" when the
 working tree had changes), and the Go version, from the build information
 the Go toolchain records in the binary. extlink --version is the same.
-A version of "(devel)" means a build from a checkout rather than from a
-module version (go install github.com/extlink/extlink/cmd/extlink@VERSION).
+A version of "(devel)" means a build from a checkout (go install
+./cmd/extlink) rather than of a tagged module version; the revision then
+says which commit, when the build recorded it.
 
 Exit status: 0, or 2 for arguments.
 
