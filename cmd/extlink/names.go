@@ -2,11 +2,13 @@ package main
 
 import (
 	"fmt"
+	"strconv"
 	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/extlink/extlink"
+	"github.com/extlink/extlink/world"
 )
 
 // people returns the users ids name, each once in the order given, with
@@ -131,4 +133,33 @@ func editDistance(a, b string, bound int) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)]
+}
+
+// suggestGroup is suggestUser for a group of w named by -group: the group
+// whose name is g but for case, else the nearest name; a world whose
+// groups have no names gets the range of indexes.
+func suggestGroup(w *world.World, g string) string {
+	limit := min(3, max(1, utf8.RuneCountInString(g)/3))
+	best, bestDist := "", limit+1
+	for _, x := range w.Groups {
+		if x.Name == "" {
+			continue
+		}
+		if strings.EqualFold(x.Name, g) {
+			return fmt.Sprintf("; did you mean %q?", x.Name)
+		}
+		if dist := editDistance(g, x.Name, bestDist); dist < bestDist {
+			best, bestDist = x.Name, dist
+		}
+	}
+	switch {
+	case best != "":
+		return fmt.Sprintf("; did you mean %q?", best)
+	case len(w.Groups) == 0:
+		return "; it has no groups"
+	}
+	if _, err := strconv.Atoi(g); err == nil {
+		return fmt.Sprintf("; its groups are 0 to %d", len(w.Groups)-1)
+	}
+	return ""
 }

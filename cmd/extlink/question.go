@@ -144,7 +144,7 @@ func decide(w *world.World, src string, q question) (checkResult, error) {
 	if q.Group != "" {
 		var ok bool
 		if g, ok = findGroup(w, q.Group); !ok {
-			return res, fmt.Errorf("no group %q in %s", q.Group, src)
+			return res, fmt.Errorf("no group %q in %s%s", q.Group, src, suggestGroup(w, q.Group))
 		}
 	}
 	var room extlink.Room
