@@ -147,23 +147,28 @@ func (o *options) readBytes() ([]byte, error) {
 	return utf8Input(o.world, data)
 }
 
-// utf8Input returns data with a UTF-8 byte order mark blanked out, or an
-// error naming the encoding of a UTF-16 or UTF-32 document (a byte order
-// mark, or NUL bytes among the first bytes of a document that starts with
-// ASCII).
+// utf8Input returns data with a UTF-8 byte order mark blanked out, or a
+// *world.Error whose one problem, at 1:1, names the encoding of a UTF-16
+// or UTF-32 document (a byte order mark, or NUL bytes among the first two
+// bytes of a document that starts with ASCII), so that validate lists it
+// like any other problem.
 func utf8Input(name string, data []byte) ([]byte, error) {
+	enc := ""
 	switch {
 	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
 		out := slices.Clone(data)
 		copy(out, "   ")
 		return out, nil
 	case bytes.HasPrefix(data, []byte{0xFF, 0xFE, 0, 0}), bytes.HasPrefix(data, []byte{0, 0, 0xFE, 0xFF}):
-		return nil, fmt.Errorf("%s is UTF-32 text; a world file is UTF-8: convert it (iconv -f UTF-32 -t UTF-8)", name)
+		enc = "UTF-32"
 	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}),
 		len(data) >= 2 && (data[0] == 0) != (data[1] == 0):
-		return nil, fmt.Errorf("%s is UTF-16 text; a world file is UTF-8: convert it (iconv -f UTF-16 -t UTF-8)", name)
+		enc = "UTF-16"
+	default:
+		return data, nil
 	}
-	return data, nil
+	return nil, &world.Error{File: name, Problems: []world.Problem{{File: name, Line: 1, Col: 1, Index: -1,
+		Msg: fmt.Sprintf("the file is %s text, and a world file is UTF-8: convert it (iconv -f %s -t UTF-8)", enc, enc)}}}
 }
 
 // writeJSON writes v as indented JSON and a newline.
