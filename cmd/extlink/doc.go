@@ -10,26 +10,25 @@
 //
 // # Commands
 //
-//	extlink demo                                         the post's trick, on its built-in cast
-//	extlink check -world F talk|call FROM TO             may FROM talk with (call) TO?
-//	extlink check -world F invite -group NAME BY WHO     may BY add WHO to the world's group NAME?
-//	extlink check -world F email VIEWER CONTACT          may VIEWER e-mail an entry of their tenant's book?
-//	extlink check -world F create-room|create-group BY WHO...   may BY create a room (group) with WHO...?
-//	extlink check -world F -group G appoint|remove BY WHO       and transfer FROM TO, resign WHO, leave WHO
-//	extlink check -world F -room a,b,c invite BY WHO            and convert BY, leave WHO, in a room of a, b and c
-//	extlink check -world F -batch < QUESTIONS            one JSON question a line in, one JSON answer a line out
-//	extlink plan -world F [-no-groups] ME TARGET         the shortest way to a group of ME and TARGET (R22)
-//	extlink audit -world F [-max-steps N] TENANT         who in TENANT can end up in a group with an unlinked outsider (R23)
-//	extlink whatif -world F -change C [-change C ...]    what a directory change would flip, remove and expose (R25)
-//	extlink validate -world F                            list every problem of a world file
-//	extlink test -world F ASSERTIONS.json...             check expected answers (decisions, plan lengths, audit rows), for CI
-//	extlink import -world F -db DSN                      write a world file into a database (package sqlstore)
-//	extlink export -db DSN                               write a database as a world file
-//	extlink init [FILE]                                  write a starter world file
-//	extlink version                                      the module version and VCS revision; also --version
-//	extlink help world                                   the world file's keys, defaults and whatif changes
-//	extlink completion bash|zsh|fish                     a shell completion script
-//	extlink help [COMMAND]                               usage; also extlink COMMAND -h
+//	extlink demo                                       the post's trick, on its built-in cast
+//	extlink check -world F talk|call FROM TO           may FROM talk with (call) TO?
+//	extlink check -world F email VIEWER CONTACT        may VIEWER e-mail an entry of their tenant's book?
+//	extlink check -world F create-room BY WHO...       may BY create a room (create-group: a group) with WHO...?
+//	extlink check -world F -group G invite BY WHO      and appoint, remove BY WHO, transfer FROM TO, resign, leave WHO
+//	extlink check -world F -room a,b,c invite BY WHO   and convert BY, leave WHO, in a room of a, b and c
+//	extlink check -world F -batch < QUESTIONS          one JSON question a line in, one JSON answer a line out
+//	extlink plan -world F [-no-groups] ME TARGET       the shortest way to a group of ME and TARGET (R22)
+//	extlink audit -world F [-max-steps N] TENANT       who in TENANT can end up in a group with an unlinked outsider (R23)
+//	extlink whatif -world F -change C [-change C ...]  what a directory change would flip, remove and expose (R25)
+//	extlink validate -world F                          list every problem of a world file
+//	extlink test -world F ASSERTIONS.json...           check expected answers (decisions, plans, audit rows), for CI
+//	extlink import -world F -db DSN                    write a world file into a database (package sqlstore)
+//	extlink export -db DSN                             write a database as a world file
+//	extlink init [FILE]                                write a starter world file
+//	extlink version                                    the module version and VCS revision; also --version
+//	extlink completion bash|zsh|fish                   a shell completion script
+//	extlink help [COMMAND]                             usage; also extlink COMMAND -h
+//	extlink help world                                 the world file's keys, defaults and whatif changes
 //
 // Every command that reads -world F reads a database instead with -db DSN:
 // sqlite:PATH (a SQLite file) or postgres://... (PostgreSQL), as package
