@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/extlink/extlink/extlinktest"
 	"github.com/extlink/extlink/world"
@@ -171,11 +173,13 @@ func TestBatchConversation(t *testing.T) {
 		done <- run([]string{"check", "-world", seed, "-batch"}, inR, outW, io.Discard)
 		outW.Close()
 	}()
+	// Without an answer in time, the test fails instead of hanging.
+	defer time.AfterFunc(30*time.Second, func() { outR.CloseWithError(errors.New("no answer in 30s")) }).Stop()
 	answers := bufio.NewScanner(outR)
 	for i, q := range []string{`{"id": 1, "q": "talk", "args": ["me", "b"]}`, `{"id": 2, "q": "talk", "args": ["a", "b"]}`} {
 		fmt.Fprintln(inW, q) // the next question is not written until the answer is read
 		if !answers.Scan() {
-			t.Fatalf("no answer to question %d", i+1)
+			t.Fatalf("no answer to question %d: %v", i+1, answers.Err())
 		}
 		var a batchAnswer
 		if err := json.Unmarshal(answers.Bytes(), &a); err != nil || a.ID != float64(i+1) {
