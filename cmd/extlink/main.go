@@ -68,17 +68,16 @@ which tenant blocked it, and what would fix it.
 Commands:
 `)
 	for _, c := range commands() {
-		fmt.Fprintf(&b, "  %-9s %s\n", c.name, c.summary)
+		fmt.Fprintf(&b, "  %-10s %s\n", c.name, c.summary)
 	}
-	b.WriteString(`  help      show this help, or a command's: extlink help <command>;
-            extlink help world: the world file's keys and defaults
+	b.WriteString(`  help       show this help, or a command's: extlink help <command>;
+             extlink help world: the world file's keys and defaults
 
 Run 'extlink <command> -h' for a command's usage. The commands that read a
 world take it from a JSON world file (-world FILE, or -world - for standard
-input); see examples/ for two.
-Each of them reads a database instead with -db DSN, where DSN is
-sqlite:PATH (a SQLite file) or postgres://... (PostgreSQL); import and
-export move a world between the two.
+input); see examples/ for two. Each of them reads a database instead with
+-db DSN, where DSN is sqlite:PATH (a SQLite file) or postgres://...
+(PostgreSQL); import and export move a world between the two.
 
 Exit status: 0 allowed, valid or found, 1 denied, invalid or not found, 2
 usage or bad input; whatif, like diff, exits 1 when something would change.
