@@ -180,7 +180,7 @@ func runAssertions(w *world.World, src string, a assertions) (fails []string, to
 		if err := c.check(); err != nil {
 			return nil, 0, fmt.Errorf("%s: %v", what, err)
 		}
-		res, err := decide(w, src, c.question)
+		res, err := decide(w, src, c.question, true) // the first error ends the run
 		if err != nil {
 			return nil, 0, fmt.Errorf("%s: %v", what, err)
 		}

@@ -49,13 +49,15 @@ func batch(o *options, w *world.World, stdin io.Reader, stdout, stderr io.Writer
 	in := bufio.NewScanner(flushingReader{stdin, out})
 	in.Buffer(make([]byte, 0, 64<<10), maxBatchLine)
 	code := exitOK
+	failed := 0 // questions not answered so far
 	for n := 1; in.Scan(); n++ {
 		line := bytes.TrimSpace(in.Bytes())
 		if len(line) == 0 {
 			continue
 		}
-		a := answer(w, o.world, line)
+		a := answer(w, o.world, line, failed < maxBatchHints)
 		if a.Error != "" {
+			failed++
 			a.Error = fmt.Sprintf("line %d: %s", n, a.Error)
 		}
 		switch {
@@ -80,8 +82,14 @@ func batch(o *options, w *world.World, stdin io.Reader, stdout, stderr io.Writer
 	return code
 }
 
-// answer decides one line of -batch's input.
-func answer(w *world.World, src string, line []byte) batchAnswer {
+// maxBatchHints is how many unanswerable questions of -batch get a "did
+// you mean": each hint scans the whole directory (milliseconds on a large
+// world), which a batch of stale IDs must not multiply.
+const maxBatchHints = 10
+
+// answer decides one line of -batch's input, with "did you mean" hints if
+// suggest.
+func answer(w *world.World, src string, line []byte, suggest bool) batchAnswer {
 	a := batchAnswer{checkResult: checkResult{Room: []string{}, With: []string{}, LinkedColleagues: []string{}}}
 	var q question
 	dec := json.NewDecoder(bytes.NewReader(line))
@@ -99,7 +107,7 @@ func answer(w *world.World, src string, line []byte) batchAnswer {
 		a.Error = err.Error()
 		return a
 	}
-	res, err := decide(w, src, q)
+	res, err := decide(w, src, q, suggest)
 	if err != nil {
 		a.Error = err.Error()
 		return a

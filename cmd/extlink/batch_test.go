@@ -191,3 +191,17 @@ func TestBatchConversation(t *testing.T) {
 		t.Errorf("exit %d, want 1", code)
 	}
 }
+
+// Only the first maxBatchHints unanswerable questions of a batch get a
+// "did you mean", which scans the whole directory each time.
+func TestBatchHintsCapped(t *testing.T) {
+	var in strings.Builder
+	for range maxBatchHints + 2 {
+		in.WriteString(`{"q": "talk", "args": ["me", "bb"]}` + "\n")
+	}
+	_, out, _ := runStdin(in.String(), "check", "-world", seed, "-batch")
+	hints := strings.Count(out, `did you mean \"b\"`)
+	if hints != maxBatchHints || strings.Count(out, `unknown user \"bb\"`) != maxBatchHints+2 {
+		t.Errorf("%d hints in %d answers, want %d:\n%s", hints, maxBatchHints+2, maxBatchHints, out)
+	}
+}

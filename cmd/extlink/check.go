@@ -180,7 +180,7 @@ func runCheck(c *command, args []string, stdin io.Reader, stdout, stderr io.Writ
 	if !ok {
 		return exitUsage
 	}
-	res, err := decide(w, o.world, q)
+	res, err := decide(w, o.world, q, true)
 	if err != nil {
 		fmt.Fprintf(stderr, "extlink check: %v\n", err)
 		return exitUsage

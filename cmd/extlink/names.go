@@ -106,7 +106,11 @@ func suggestTenant(d *extlink.Directory, t string) string {
 
 // editDistance returns the Levenshtein distance between a and b in runes,
 // or any value of at least bound once it knows the distance is that large.
+// It costs O(len(a)*len(b)), and less when the lengths alone reach bound.
 func editDistance(a, b string, bound int) int {
+	if d := len(a) - len(b); isASCII(a) && isASCII(b) && (d >= bound || -d >= bound) {
+		return bound // most IDs: a quick no before any allocation
+	}
 	ra, rb := []rune(a), []rune(b)
 	if d := len(ra) - len(rb); d >= bound || -d >= bound {
 		return bound
@@ -162,4 +166,14 @@ func suggestGroup(w *world.World, g string) string {
 		return fmt.Sprintf("; its groups are 0 to %d", len(w.Groups)-1)
 	}
 	return ""
+}
+
+// isASCII reports whether s is all ASCII.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }

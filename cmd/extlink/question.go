@@ -118,8 +118,9 @@ func (q question) check() error {
 // decide answers q, which check has accepted, in w (named src in
 // messages). Its error is bad input: an unknown user, group or contact,
 // a room that cannot exist, or an operation's ordinary error (a user named
-// twice); a denial is not an error.
-func decide(w *world.World, src string, q question) (checkResult, error) {
+// twice); a denial is not an error. With suggest, an unknown user's or
+// group's error says "did you mean", which scans the whole directory.
+func decide(w *world.World, src string, q question, suggest bool) (checkResult, error) {
 	d := w.Directory
 	res := checkResult{Group: q.Group, Room: []string{}, With: []string{}, LinkedColleagues: []string{}}
 	users := q.Args // every argument names a user but email's contact
@@ -128,7 +129,11 @@ func decide(w *world.World, src string, q question) (checkResult, error) {
 	}
 	for _, u := range slices.Concat(users, q.Room) {
 		if _, known := d.User(extlink.UserID(u)); !known {
-			return res, fmt.Errorf("unknown user %q in %s%s", u, src, suggestUser(d, u))
+			hint := ""
+			if suggest {
+				hint = suggestUser(d, u)
+			}
+			return res, fmt.Errorf("unknown user %q in %s%s", u, src, hint)
 		}
 	}
 	ids := make([]extlink.UserID, len(q.Args))
@@ -144,7 +149,11 @@ func decide(w *world.World, src string, q question) (checkResult, error) {
 	if q.Group != "" {
 		var ok bool
 		if g, ok = findGroup(w, q.Group); !ok {
-			return res, fmt.Errorf("no group %q in %s%s", q.Group, src, suggestGroup(w, q.Group))
+			hint := ""
+			if suggest {
+				hint = suggestGroup(w, q.Group)
+			}
+			return res, fmt.Errorf("no group %q in %s%s", q.Group, src, hint)
 		}
 	}
 	var room extlink.Room
