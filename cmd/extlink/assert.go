@@ -172,6 +172,7 @@ func readAssertions(name string) (assertions, error) {
 // runAssertions checks a against w and returns a line for each that fails
 // and how many there were; its error is bad input.
 func runAssertions(w *world.World, src string, a assertions) (fails []string, total int, err error) {
+	ask := &asker{w: w, src: src, suggest: true} // the first error ends the run
 	for i, c := range a.Checks {
 		what := fmt.Sprintf("checks[%d] (%s)", i, c.describe())
 		if c.Allowed == nil {
@@ -180,7 +181,7 @@ func runAssertions(w *world.World, src string, a assertions) (fails []string, to
 		if err := c.check(); err != nil {
 			return nil, 0, fmt.Errorf("%s: %v", what, err)
 		}
-		res, err := decide(w, src, c.question, true) // the first error ends the run
+		res, err := ask.decide(c.question)
 		if err != nil {
 			return nil, 0, fmt.Errorf("%s: %v", what, err)
 		}

@@ -50,12 +50,14 @@ func batch(o *options, w *world.World, stdin io.Reader, stdout, stderr io.Writer
 	in.Buffer(make([]byte, 0, 64<<10), maxBatchLine)
 	code := exitOK
 	failed := 0 // questions not answered so far
+	ask := &asker{w: w, src: o.world}
 	for n := 1; in.Scan(); n++ {
 		line := bytes.TrimSpace(in.Bytes())
 		if len(line) == 0 {
 			continue
 		}
-		a := answer(w, o.world, line, failed < maxBatchHints)
+		ask.suggest = failed < maxBatchHints
+		a := answer(ask, line)
 		if a.Error != "" {
 			failed++
 			a.Error = fmt.Sprintf("line %d: %s", n, a.Error)
@@ -87,9 +89,8 @@ func batch(o *options, w *world.World, stdin io.Reader, stdout, stderr io.Writer
 // world), which a batch of stale IDs must not multiply.
 const maxBatchHints = 10
 
-// answer decides one line of -batch's input, with "did you mean" hints if
-// suggest.
-func answer(w *world.World, src string, line []byte, suggest bool) batchAnswer {
+// answer decides one line of -batch's input.
+func answer(ask *asker, line []byte) batchAnswer {
 	a := batchAnswer{checkResult: checkResult{Room: []string{}, With: []string{}, LinkedColleagues: []string{}}}
 	var q question
 	dec := json.NewDecoder(bytes.NewReader(line))
@@ -107,7 +108,7 @@ func answer(w *world.World, src string, line []byte, suggest bool) batchAnswer {
 		a.Error = err.Error()
 		return a
 	}
-	res, err := decide(w, src, q, suggest)
+	res, err := ask.decide(q)
 	if err != nil {
 		a.Error = err.Error()
 		return a

@@ -180,7 +180,7 @@ func runCheck(c *command, args []string, stdin io.Reader, stdout, stderr io.Writ
 	if !ok {
 		return exitUsage
 	}
-	res, err := decide(w, o.world, q, true)
+	res, err := (&asker{w: w, src: o.world, suggest: true}).decide(q)
 	if err != nil {
 		fmt.Fprintf(stderr, "extlink check: %v\n", err)
 		return exitUsage
@@ -291,27 +291,15 @@ func contactLine(c *contactJSON) string {
 	return strings.Join(parts, ", ")
 }
 
-// findGroup returns the world's group with the given name or, failing
-// that, at the given index.
-func findGroup(w *world.World, name string) (extlink.Group, bool) {
-	if g, ok := w.Group(name); ok {
-		return g, true
-	}
-	if i, err := strconv.Atoi(name); err == nil && i >= 0 && i < len(w.Groups) && strconv.Itoa(i) == name {
-		return w.Groups[i].Group, true
-	}
-	return extlink.Group{}, false
-}
-
 // findContact returns the address-book entry key names for viewer: in the
-// book of viewer's tenant, the entry whose user is key, else the one entry
+// book of viewer's tenant (which book returns, as w.Book does), the entry whose user is key, else the one entry
 // whose name is key. Failing that, it returns the first such entry of any
 // other book, which viewer cannot see, so that the decision says why.
-func findContact(w *world.World, viewer extlink.UserID, key string) (extlink.Contact, error) {
+func findContact(w *world.World, book func(extlink.TenantID) []extlink.Contact, viewer extlink.UserID, key string) (extlink.Contact, error) {
 	u, _ := w.Directory.User(viewer)
 	var books [][]extlink.Contact
 	if u.Tenant != "" {
-		books = append(books, w.Book(u.Tenant))
+		books = append(books, book(u.Tenant))
 	}
 	books = append(books, w.Contacts)
 	for i, book := range books {

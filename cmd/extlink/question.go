@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/extlink/extlink"
@@ -115,12 +116,55 @@ func (q question) check() error {
 	return nil
 }
 
-// decide answers q, which check has accepted, in w (named src in
-// messages). Its error is bad input: an unknown user, group or contact,
-// a room that cannot exist, or an operation's ordinary error (a user named
-// twice); a denial is not an error. With suggest, an unknown user's or
-// group's error says "did you mean", which scans the whole directory.
-func decide(w *world.World, src string, q question, suggest bool) (checkResult, error) {
+// asker answers questions in one world, indexing its groups by name and
+// its contacts by tenant on first use, so that -batch and test pay for a
+// scan once rather than per question.
+type asker struct {
+	w       *world.World
+	src     string // the world's name, for messages
+	suggest bool   // errors say "did you mean", which scans the directory
+
+	groups map[string]int                        // name to index in w.Groups, the first of a name
+	books  map[extlink.TenantID][]extlink.Contact // w.Book of each tenant
+}
+
+// group returns the world's group with the given name or, failing that,
+// at the given index.
+func (a *asker) group(name string) (extlink.Group, bool) {
+	if a.groups == nil {
+		a.groups = map[string]int{}
+		for i, g := range a.w.Groups {
+			if _, dup := a.groups[g.Name]; !dup && g.Name != "" {
+				a.groups[g.Name] = i
+			}
+		}
+	}
+	if i, ok := a.groups[name]; ok {
+		return a.w.Groups[i].Group, true
+	}
+	if i, err := strconv.Atoi(name); err == nil && i >= 0 && i < len(a.w.Groups) && strconv.Itoa(i) == name {
+		return a.w.Groups[i].Group, true
+	}
+	return extlink.Group{}, false
+}
+
+// book returns tenant t's address book.
+func (a *asker) book(t extlink.TenantID) []extlink.Contact {
+	if a.books == nil {
+		a.books = map[extlink.TenantID][]extlink.Contact{}
+		for _, c := range a.w.Contacts {
+			a.books[c.Tenant] = append(a.books[c.Tenant], c)
+		}
+	}
+	return a.books[t]
+}
+
+// decide answers q, which check has accepted. Its error is bad input: an
+// unknown user, group or contact, a room that cannot exist, or an
+// operation's ordinary error (a user named twice); a denial is not an
+// error.
+func (a *asker) decide(q question) (checkResult, error) {
+	w, src, suggest := a.w, a.src, a.suggest
 	d := w.Directory
 	res := checkResult{Group: q.Group, Room: []string{}, With: []string{}, LinkedColleagues: []string{}}
 	users := q.Args // every argument names a user but email's contact
@@ -148,7 +192,7 @@ func decide(w *world.World, src string, q question, suggest bool) (checkResult, 
 	var g extlink.Group
 	if q.Group != "" {
 		var ok bool
-		if g, ok = findGroup(w, q.Group); !ok {
+		if g, ok = a.group(q.Group); !ok {
 			hint := ""
 			if suggest {
 				hint = suggestGroup(w, q.Group)
@@ -174,7 +218,7 @@ func decide(w *world.World, src string, q question, suggest bool) (checkResult, 
 	case "call":
 		dec = extlink.CanCall(d, by, who)
 	case "email":
-		ct, err := findContact(w, by, q.Args[1])
+		ct, err := findContact(w, a.book, by, q.Args[1])
 		if err != nil {
 			return res, fmt.Errorf("%v in %s", err, src)
 		}
