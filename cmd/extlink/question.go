@@ -124,7 +124,7 @@ type asker struct {
 	src     string // the world's name, for messages
 	suggest bool   // errors say "did you mean", which scans the directory
 
-	groups map[string]int                        // name to index in w.Groups, the first of a name
+	groups map[string]int                         // name to index in w.Groups, the first of a name
 	books  map[extlink.TenantID][]extlink.Contact // w.Book of each tenant
 }
 
