@@ -43,8 +43,8 @@ Questions:
 FROM, TO, BY, WHO and VIEWER are user IDs. The group is the world file's
 (-group NAME: its "name", or its index in "groups"). World files hold no
 rooms: -room MEMBERS names one by its members, comma-separated, and check
-forms it as people could (one creates it with another, who are in it invite
-the rest, R7, R8); a room no such order forms is bad input. A question that
+forms it as people could (one creates it with another, and those in it
+invite the rest, R7, R8); a room no such order forms is bad input. A question that
 names one person twice (talk me me, remove -group g a a) is a usage error,
 as plan's ME and TARGET are. Flags may come before or after the question's
 words.
@@ -58,11 +58,13 @@ Flags:
   -json          same as -format json
 
 Output: the text form's first line is "allowed: " or "denied: " and the
-decision's sentence; the lines after it give the rule, and for a denial the
-reason, the blocker ("user U", "tenant T", both, or "-" when no one setting
-blocks it, as for a missing link) and the remedy. For a talk or call denied
-because the two are not linked, a last line names the asker's colleagues
-who can talk with the other person (R24). The json form is one object whose
+decision's sentence. The lines after it give the people involved with their
+display names where these differ from the IDs ("people:"), a create's
+people ("with:") and the room ("room:"), when there are any; then the rule,
+and for a denial the reason, the blocker ("user U", "tenant T", both, or
+"-" when no one setting blocks it, as for a missing link) and the remedy.
+For a talk or call denied because the two are not linked, a last line
+names the asker's colleagues who can talk with the other person (R24). The json form is one object whose
 keys are always present:
 
   {
@@ -71,8 +73,9 @@ keys are always present:
                                  convert, appoint, resign, transfer, leave,
                                  leave-room or remove
     "by": "me",                  FROM, BY, WHO of resign and leave, or VIEWER
-    "who": "b",                  TO or WHO (the first WHO of a create); for
-                                 email the contact's user, else its name
+    "who": "b",                  TO or WHO (of a create's WHOs, the one that
+                                 decided a denial, else the first); for email
+                                 the contact's user, else its name
     "group": "",                 the group as given by -group
     "room": [],                  the room's members as given by -room
     "with": [],                  create-room, create-group: every WHO
