@@ -55,9 +55,10 @@ audit's -max-steps and 0 for no limit; "noGroups" as for plans.
 Flags:
   -world FILE    the world file (required); - for standard input
 
-Output: one line per failed assertion, FILE: checks[I] (QUESTION): what
-happened, want what was expected; then "ok: N assertions hold" or
-"FAIL: N of M assertions failed".
+Output: one line per failed assertion, as a compiler's message for editors
+and CI annotations: FILE:LINE:COL: checks[I] (QUESTION): what happened,
+want what was expected; then "ok: N assertions hold" or "FAIL: N of M
+assertions failed".
 
 Exit status: 0 every assertion holds, 1 one fails, 2 usage or bad input (an
 unreadable world or assertions file, an unknown field, user, tenant or
@@ -73,6 +74,19 @@ type assertions struct {
 	Checks []checkAssertion `json:"checks"`
 	Plans  []planAssertion  `json:"plans"`
 	Audits []auditAssertion `json:"audits"`
+
+	// where holds "LINE:COL" of each assertion, by list and index, for
+	// messages.
+	where map[string][]string
+}
+
+// at returns where list[i] is in the file, as "LINE:COL: ", or " " when
+// that is not known.
+func (a assertions) at(list string, i int) string {
+	if i < len(a.where[list]) {
+		return a.where[list][i] + ": "
+	}
+	return " "
 }
 
 type checkAssertion struct {
@@ -134,11 +148,11 @@ func runTest(c *command, args []string, stdin io.Reader, stdout, stderr io.Write
 	for i, a := range all {
 		fails, total, err := runAssertions(w, o.world, a)
 		if err != nil {
-			fmt.Fprintf(stderr, "extlink test: %s: %v\n", files[i], err)
+			fmt.Fprintf(stderr, "extlink test: %s:%v\n", files[i], err)
 			return exitUsage
 		}
 		for _, f := range fails {
-			fmt.Fprintf(stdout, "%s: %s\n", files[i], f)
+			fmt.Fprintf(stdout, "%s:%s\n", files[i], f)
 		}
 		n, failed = n+total, failed+len(fails)
 	}
@@ -166,6 +180,14 @@ func readAssertions(name string) (assertions, error) {
 	if dec.More() {
 		return a, fmt.Errorf("%s: data after the object", name)
 	}
+	a.where = map[string][]string{}
+	for _, list := range []string{"checks", "plans", "audits"} {
+		arrayElements(b, list, func(i, off int, _ json.RawMessage) bool {
+			line, col := lineCol(b, off)
+			a.where[list] = append(a.where[list], fmt.Sprintf("%d:%d", line, col))
+			return true
+		})
+	}
 	return a, nil
 }
 
@@ -174,7 +196,7 @@ func readAssertions(name string) (assertions, error) {
 func runAssertions(w *world.World, src string, a assertions) (fails []string, total int, err error) {
 	ask := &asker{w: w, src: src, suggest: true} // the first error ends the run
 	for i, c := range a.Checks {
-		what := fmt.Sprintf("checks[%d] (%s)", i, c.describe())
+		what := fmt.Sprintf("%schecks[%d] (%s)", a.at("checks", i), i, c.describe())
 		if c.Allowed == nil {
 			return nil, 0, fmt.Errorf("%s: \"allowed\" is missing", what)
 		}
@@ -210,7 +232,7 @@ func runAssertions(w *world.World, src string, a assertions) (fails []string, to
 		return nil
 	}
 	for i, p := range a.Plans {
-		what := fmt.Sprintf("plans[%d] (%s -> %s)", i, p.Me, p.Target)
+		what := fmt.Sprintf("%splans[%d] (%s -> %s)", a.at("plans", i), i, p.Me, p.Target)
 		if err := cmpOr(known(p.Me), known(p.Target)); err != nil {
 			return nil, 0, fmt.Errorf("%s: %v", what, err)
 		}
@@ -241,7 +263,7 @@ func runAssertions(w *world.World, src string, a assertions) (fails []string, to
 		}
 	}
 	for i, au := range a.Audits {
-		what := fmt.Sprintf("audits[%d] (%s)", i, au.Tenant)
+		what := fmt.Sprintf("%saudits[%d] (%s)", a.at("audits", i), i, au.Tenant)
 		t := extlink.TenantID(au.Tenant)
 		if _, ok := d.Tenant(t); !ok {
 			return nil, 0, fmt.Errorf("%s: unknown tenant %q in %s%s", what, au.Tenant, src, suggestTenant(d, au.Tenant))

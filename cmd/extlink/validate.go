@@ -176,50 +176,72 @@ func problemsJSON(ps []world.Problem) []problemJSON {
 // that is not a JSON object with a "links" array of pairs of strings:
 // world.Decode reports that.
 func duplicateLinks(name string, data []byte) []world.Problem {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+	var out []world.Problem
+	seen := map[[2]string]int{}
+	ok := arrayElements(data, "links", func(i, off int, raw json.RawMessage) bool {
+		var pair []string
+		if json.Unmarshal(raw, &pair) != nil {
+			return false
+		}
+		if len(pair) != 2 {
+			return true
+		}
+		k := [2]string{min(pair[0], pair[1]), max(pair[0], pair[1])}
+		if j, dup := seen[k]; dup {
+			line, col := lineCol(data, off)
+			out = append(out, world.Problem{File: name, Line: line, Col: col, Record: "links", Index: i,
+				ID: pair[0] + "-" + pair[1], Msg: fmt.Sprintf("duplicate link (also links[%d])", j)})
+			return true
+		}
+		seen[k] = i
+		return true
+	})
+	if !ok {
 		return nil
 	}
+	return out
+}
+
+// arrayElements calls f with the index, byte offset and text of each
+// element of the array under key in the JSON object data, until f returns
+// false. It reports false if data is not such an object or f stopped it;
+// a missing key is no elements.
+func arrayElements(data []byte, key string, f func(i, off int, raw json.RawMessage) bool) bool {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return false
+	}
 	for dec.More() {
-		key, err := dec.Token()
+		k, err := dec.Token()
 		if err != nil {
-			return nil
+			return false
 		}
-		if key != "links" {
+		if k != key {
 			var skip json.RawMessage
 			if dec.Decode(&skip) != nil {
-				return nil
+				return false
 			}
 			continue
 		}
 		if t, err := dec.Token(); err != nil || t != json.Delim('[') {
-			return nil
+			return false
 		}
-		var out []world.Problem
-		seen := map[[2]string]int{}
 		for i := 0; dec.More(); i++ {
 			off := int(dec.InputOffset())
 			for off < len(data) && (data[off] == ',' || data[off] == ' ' || data[off] == '\t' || data[off] == '\r' || data[off] == '\n') {
 				off++
 			}
-			var pair []string
-			if dec.Decode(&pair) != nil {
-				return nil
+			var raw json.RawMessage
+			if dec.Decode(&raw) != nil || !f(i, off, raw) {
+				return false
 			}
-			if len(pair) != 2 {
-				continue
-			}
-			k := [2]string{min(pair[0], pair[1]), max(pair[0], pair[1])}
-			if j, dup := seen[k]; dup {
-				line := 1 + bytes.Count(data[:off], []byte("\n"))
-				col := off - bytes.LastIndexByte(data[:off], '\n')
-				out = append(out, world.Problem{File: name, Line: line, Col: col, Record: "links", Index: i,
-					ID: pair[0] + "-" + pair[1], Msg: fmt.Sprintf("duplicate link (also links[%d])", j)})
-				continue
-			}
-			seen[k] = i
 		}
-		return out
+		return true
 	}
-	return nil
+	return true
+}
+
+// lineCol returns the 1-based line and byte column of offset off in data.
+func lineCol(data []byte, off int) (line, col int) {
+	return 1 + bytes.Count(data[:off], []byte("\n")), off - bytes.LastIndexByte(data[:off], '\n')
 }
