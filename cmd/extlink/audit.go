@@ -107,8 +107,8 @@ func within(maxSteps int) string {
 	return "plans of at most " + count(maxSteps, "step")
 }
 
-func runAudit(c *command, args []string, stdout, stderr io.Writer) int {
-	o := newOptions(c, "text", "json", "csv")
+func runAudit(c *command, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	o := newOptions(c, stdin, "text", "json", "csv")
 	maxSteps := maxStepsFlag(o)
 	noGroups := o.fs.Bool("no-groups", false, "ignore the world file's groups")
 	pos, code, ok := o.parse(args, stdout, stderr)
@@ -127,7 +127,7 @@ func runAudit(c *command, args []string, stdout, stderr io.Writer) int {
 	}
 	t := extlink.TenantID(pos[0])
 	if _, known := w.Directory.Tenant(t); !known {
-		fmt.Fprintf(stderr, "extlink audit: unknown tenant %q in %s\n", t, o.world)
+		fmt.Fprintf(stderr, "extlink audit: unknown tenant %q in %s%s\n", t, o.world, suggestTenant(w.Directory, string(t)))
 		return exitUsage
 	}
 	var groups []extlink.Group

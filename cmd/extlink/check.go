@@ -13,45 +13,72 @@ import (
 
 var checkCmd = &command{
 	name:     "check",
-	synopsis: "-world FILE [-format text|json] [-json] QUESTION",
-	summary:  "decide one question in a world file, with its rule, blocker and remedy",
+	synopsis: "-world FILE [-format text|json] [-json] [-group NAME | -room MEMBERS] QUESTION\n       extlink check -world FILE -batch [-json] < QUESTIONS",
+	summary:  "decide a question in a world file, with its rule, blocker and remedy",
 	run:      runCheck,
 	help: `Check decides one question in the world FILE and explains the answer: the
 rule that decided, the user or tenant whose setting blocked it, and what
-would make it allowed (R24).
+would make it allowed (R24). Every operation of the library can be asked;
+an operation is decided by the library's own checks, so the answer is
+allowed exactly when the operation would succeed (R27).
 
 Questions:
   talk FROM TO               may FROM talk 1:1 with TO? (R1, R2)
   call FROM TO               may FROM call TO? (R1, R3)
-  invite -group NAME BY WHO  may BY add WHO to the group NAME of the world
-                             file (its "name", or its index in "groups")? (R13)
   email VIEWER CONTACT       may VIEWER e-mail CONTACT, an entry of the address
                              book of VIEWER's tenant, named by its user ID or its
                              name? (R4) An entry found only in another tenant's
                              book is denied: VIEWER cannot see it.
+  create-room BY WHO...      may BY create a room with WHO...? (R7)
+  create-group BY [WHO...]   may BY create a group with WHO... (or alone)? (R10-R12)
+  invite BY WHO              may BY add WHO to the group (-group, R13) or the
+                             room (-room, R8)?
+  convert BY                 may BY turn the room (-room) into a group? (R10-R12)
+  appoint BY WHO             may BY make WHO a master of the group? (R14)
+  resign WHO                 may WHO stop being a master of the group? (R15)
+  transfer FROM TO           may FROM hand the master role to TO? (R17)
+  leave WHO                  may WHO leave the group (R18, D5) or the room (R8)?
+  remove BY WHO              may BY remove WHO from the group? (R16)
 
-FROM, TO, BY, WHO and VIEWER are user IDs. Flags may come before or after the
-question's words.
+FROM, TO, BY, WHO and VIEWER are user IDs. The group is the world file's
+(-group NAME: its "name", or its index in "groups"). World files hold no
+rooms: -room MEMBERS names one by its members, comma-separated, and check
+forms it as people could (one creates it with another, and those in it
+invite the rest, R7, R8); a room no such order forms is bad input. A question that
+names one person twice (talk me me, remove -group g a a) is a usage error,
+as plan's ME and TARGET are. Flags may come before or after the question's
+words.
 
 Flags:
-  -world FILE    the world file (required)
-  -group NAME    the group, for invite
+  -world FILE    the world file (required); - for standard input
+  -group NAME    the group, for invite, appoint, resign, transfer, leave, remove
+  -room MEMBERS  the room, for invite, convert, leave
+  -batch         answer the questions on standard input (below)
   -format F      text (the default) or json
   -json          same as -format json
 
 Output: the text form's first line is "allowed: " or "denied: " and the
-decision's sentence; the lines after it give the rule, and for a denial the
-reason, the blocker ("user U", "tenant T", both, or "-" when no one setting
-blocks it, as for a missing link) and the remedy. For a talk or call denied
-because the two are not linked, a last line names the asker's colleagues
-who can talk with the other person (R24). The json form is one object whose
+decision's sentence. The lines after it give the people involved with their
+display names where these differ from the IDs ("people:"), a create's
+people ("with:") and the room ("room:"), when there are any; then the rule,
+and for a denial the reason, the blocker ("user U", "tenant T", both, or
+"-" when no one setting blocks it, as for a missing link) and the remedy.
+For a talk or call denied because the two are not linked, a last line
+names the asker's colleagues who can talk with the other person (R24). The json form is one object whose
 keys are always present:
 
   {
-    "action": "talk",            talk, call, invite or email
-    "by": "me",                  FROM, BY or VIEWER
-    "who": "b",                  TO or WHO; for email the contact's user, else its name
-    "group": "",                 invite: the group as given by -group
+    "action": "talk",            the library's action: talk, call, email,
+                                 create-room, create-group, invite, invite-room,
+                                 convert, appoint, resign, transfer, leave,
+                                 leave-room or remove
+    "by": "me",                  FROM, BY, WHO of resign and leave, or VIEWER
+    "who": "b",                  TO or WHO (of a create's WHOs, the one that
+                                 decided a denial, else the first); for email
+                                 the contact's user, else its name
+    "group": "",                 the group as given by -group
+    "room": [],                  the room's members as given by -room
+    "with": [],                  create-room, create-group: every WHO
     "contact": null,             email: {"tenant","owner","user","name","email"}
     "allowed": false,
     "rule": "R2",                the rule that decided
@@ -67,13 +94,30 @@ keys are always present:
                                  of "by" who can talk with "who"; else []
   }
 
+Batch: with -batch, check loads the world once and reads questions from
+standard input, one JSON object a line (blank lines are skipped):
+
+  {"id": 1, "q": "talk", "args": ["me", "b"]}
+  {"id": "launch", "q": "invite", "group": "launch", "args": ["a", "u3"]}
+  {"q": "convert", "room": ["a", "b", "me"], "args": ["a"]}
+
+and writes one JSON answer a line, in order: the json form above with
+"id" (the question's, or null) and "error" ("" or, for a question it
+cannot answer, why; its other keys are then empty). -format text is not
+for -batch.
+
 Exit status: 0 allowed, 1 denied, 2 usage or bad input (an unreadable or
-invalid world, an unknown user, group or contact).
+invalid world, an unknown user, group or contact, a room that cannot
+form). With -batch: 0 when every answer is allowed, 1 when one is denied,
+2 when one could not be answered (every line is still answered).
 
 Examples:
   extlink check -world examples/seed.json talk me b
   extlink check -world examples/three-companies.json -json invite -group launch a u3
   extlink check -world examples/seed.json email me B
+  extlink check -world examples/three-companies.json leave -group launch me
+  extlink check -world examples/seed.json convert -room a,b,me a
+  echo '{"q": "talk", "args": ["me", "b"]}' | extlink check -world examples/seed.json -batch
 `,
 }
 
@@ -83,6 +127,8 @@ type checkResult struct {
 	By               string       `json:"by"`
 	Who              string       `json:"who"`
 	Group            string       `json:"group"`
+	Room             []string     `json:"room"`
+	With             []string     `json:"with"`
 	Contact          *contactJSON `json:"contact"`
 	Allowed          bool         `json:"allowed"`
 	Rule             string       `json:"rule"`
@@ -95,7 +141,8 @@ type checkResult struct {
 	Text             string       `json:"text"`
 	LinkedColleagues []string     `json:"linkedColleagues"`
 
-	whoLINE bool // who is a LINE user, who can share a room but not a group (R6)
+	people  string // the users involved, names beside IDs, for the text form; see people
+	whoLINE bool   // who is a LINE user, who can share a room but not a group (R6)
 }
 
 // contactJSON is an address-book entry in check's json form.
@@ -107,94 +154,62 @@ type contactJSON struct {
 	Email  string `json:"email"`
 }
 
-func runCheck(c *command, args []string, stdout, stderr io.Writer) int {
-	o := newOptions(c, "text", "json")
-	group := o.fs.String("group", "", "the group, for invite")
+func runCheck(c *command, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	o := newOptions(c, stdin, "text", "json")
+	group := o.fs.String("group", "", "the group of the world file, by name or index")
+	room := o.fs.String("room", "", "a room, as its members, comma-separated")
+	batch := o.fs.Bool("batch", false, "read questions from standard input, one JSON object a line")
 	pos, code, ok := o.parse(args, stdout, stderr)
 	if !ok {
 		return code
 	}
+	if *batch {
+		if len(pos) > 0 || *group != "" || *room != "" {
+			return c.usageError(stderr, "-batch reads its questions from standard input: no question, -group or -room on the command line")
+		}
+		if o.world == "-" {
+			return c.usageError(stderr, "-batch reads its questions from standard input: the world cannot come from there too")
+		}
+		return runBatch(o, stdin, stdout, stderr)
+	}
 	if len(pos) == 0 {
-		return c.usageError(stderr, "missing question: talk, call, invite or email")
+		return c.usageError(stderr, "missing question: %s", questionNames())
 	}
-	q, rest := pos[0], pos[1:]
-	names := map[string]string{"talk": "FROM TO", "call": "FROM TO", "invite": "BY WHO", "email": "VIEWER CONTACT"}
-	if names[q] == "" {
-		return c.usageError(stderr, "unknown question %q (want talk, call, invite or email)", q)
-	}
-	if len(rest) != 2 {
-		return c.usageError(stderr, "%s needs %s, got %d arguments", q, names[q], len(rest))
-	}
-	if q == "invite" && *group == "" {
-		return c.usageError(stderr, "invite needs -group NAME")
-	}
-	if q != "invite" && *group != "" {
-		return c.usageError(stderr, "-group is for invite, not %s", q)
+	q := question{Q: pos[0], Args: pos[1:], Group: *group, Room: splitList(*room)}
+	if err := q.check(); err != nil {
+		return c.usageError(stderr, "%v", err)
 	}
 	w, ok := o.load(stderr)
 	if !ok {
 		return exitUsage
 	}
-	d := w.Directory
-	by, who := extlink.UserID(rest[0]), extlink.UserID(rest[1])
-	users := rest // every argument names a user but email's contact
-	if q == "email" {
-		users = rest[:1]
+	res, err := (&asker{w: w, src: o.world, suggest: true}).decide(q)
+	if err != nil {
+		fmt.Fprintf(stderr, "extlink check: %v\n", err)
+		return exitUsage
 	}
-	for _, u := range users {
-		if _, known := d.User(extlink.UserID(u)); !known {
-			fmt.Fprintf(stderr, "extlink check: unknown user %q in %s\n", u, o.world)
-			return exitUsage
-		}
-	}
-
-	res := checkResult{Group: *group, LinkedColleagues: []string{}}
-	var dec extlink.Decision
-	switch q {
-	case "talk":
-		dec = extlink.CanTalk(d, by, who)
-	case "call":
-		dec = extlink.CanCall(d, by, who)
-	case "invite":
-		g, ok := findGroup(w, *group)
-		if !ok {
-			fmt.Fprintf(stderr, "extlink check: no group %q in %s\n", *group, o.world)
-			return exitUsage
-		}
-		dec = extlink.CanInvite(d, g, by, who)
-	case "email":
-		ct, err := findContact(w, by, rest[1])
-		if err != nil {
-			fmt.Fprintf(stderr, "extlink check: %v in %s\n", err, o.world)
-			return exitUsage
-		}
-		res.Contact = &contactJSON{string(ct.Tenant), string(ct.Owner), string(ct.User), ct.Name, ct.Email}
-		dec = extlink.CanEmail(d, by, ct)
-	}
-	if dec.Reason == extlink.ReasonNotLinked && (q == "talk" || q == "call") {
-		for _, u := range linkedColleagues(d, by, who) {
-			res.LinkedColleagues = append(res.LinkedColleagues, string(u))
-		}
-		u, _ := d.User(who)
-		res.whoLINE = u.Kind == extlink.LINEUser
-	}
-	res.Action, res.By, res.Who = dec.Action.String(), string(dec.By), string(dec.Who)
-	res.Allowed, res.Rule, res.Summary = dec.Allowed, dec.Rule.String(), dec.Rule.Summary()
-	res.Reason, res.Cause = dec.Reason.String(), causeName(dec.Cause())
-	res.Party, res.Tenant, res.Remedy, res.Text = string(dec.Party), string(dec.Tenant), dec.Remedy(), dec.String()
-
 	if o.format == "json" {
-		if err := writeJSON(stdout, res); err != nil {
-			fmt.Fprintf(stderr, "extlink check: %v\n", err)
-			return exitUsage
-		}
+		writeJSON(stdout, res) // a failed write is run's to report
 	} else {
 		writeCheckText(stdout, res)
 	}
-	if !dec.Allowed {
+	if !res.Allowed {
 		return exitNo
 	}
 	return exitOK
+}
+
+// splitList splits a comma-separated list flag, trimming spaces around
+// each item; an empty flag gives nil.
+func splitList(s string) []string {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	var out []string
+	for _, x := range strings.Split(s, ",") {
+		out = append(out, strings.TrimSpace(x))
+	}
+	return out
 }
 
 // writeWhy writes the lines that explain a refusal: the reason and its
@@ -228,6 +243,15 @@ func writeCheckText(out io.Writer, r checkResult) {
 		verdict = "allowed: "
 	}
 	fmt.Fprintln(out, verdict+r.Text)
+	if r.people != "" {
+		fmt.Fprintf(out, "  people:     %s\n", r.people)
+	}
+	if len(r.With) > 1 {
+		fmt.Fprintf(out, "  with:       %s\n", strings.Join(r.With, ", "))
+	}
+	if len(r.Room) > 0 {
+		fmt.Fprintf(out, "  room:       %s\n", strings.Join(r.Room, ", "))
+	}
 	if r.Contact != nil {
 		ct := r.Contact
 		fmt.Fprintf(out, "  contact:    %s's address book, added by %s: %s\n", ct.Tenant, ct.Owner, contactLine(ct))
@@ -270,27 +294,15 @@ func contactLine(c *contactJSON) string {
 	return strings.Join(parts, ", ")
 }
 
-// findGroup returns the world's group with the given name or, failing
-// that, at the given index.
-func findGroup(w *world.World, name string) (extlink.Group, bool) {
-	if g, ok := w.Group(name); ok {
-		return g, true
-	}
-	if i, err := strconv.Atoi(name); err == nil && i >= 0 && i < len(w.Groups) && strconv.Itoa(i) == name {
-		return w.Groups[i].Group, true
-	}
-	return extlink.Group{}, false
-}
-
 // findContact returns the address-book entry key names for viewer: in the
-// book of viewer's tenant, the entry whose user is key, else the one entry
+// book of viewer's tenant (which book returns, as w.Book does), the entry whose user is key, else the one entry
 // whose name is key. Failing that, it returns the first such entry of any
 // other book, which viewer cannot see, so that the decision says why.
-func findContact(w *world.World, viewer extlink.UserID, key string) (extlink.Contact, error) {
+func findContact(w *world.World, book func(extlink.TenantID) []extlink.Contact, viewer extlink.UserID, key string) (extlink.Contact, error) {
 	u, _ := w.Directory.User(viewer)
 	var books [][]extlink.Contact
 	if u.Tenant != "" {
-		books = append(books, w.Book(u.Tenant))
+		books = append(books, book(u.Tenant))
 	}
 	books = append(books, w.Contacts)
 	for i, book := range books {

@@ -25,7 +25,7 @@ Example:
 `,
 }
 
-func runDemo(c *command, args []string, stdout, stderr io.Writer) int {
+func runDemo(c *command, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 1 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
 		fmt.Fprint(stdout, c.usage())
 		return exitOK

@@ -10,17 +10,25 @@
 //
 // # Commands
 //
-//	extlink demo                                         the post's trick, on its built-in cast
-//	extlink check -world F talk|call FROM TO             may FROM talk with (call) TO?
-//	extlink check -world F invite -group NAME BY WHO     may BY add WHO to the world's group NAME?
-//	extlink check -world F email VIEWER CONTACT          may VIEWER e-mail an entry of their tenant's book?
-//	extlink plan -world F [-no-groups] ME TARGET         the shortest way to a group of ME and TARGET (R22)
-//	extlink audit -world F [-max-steps N] TENANT         who in TENANT can end up in a group with an unlinked outsider (R23)
-//	extlink whatif -world F -change C [-change C ...]    what a directory change would flip, remove and expose (R25)
-//	extlink validate -world F                            list every problem of a world file
-//	extlink import -world F -db DSN                      write a world file into a database (package sqlstore)
-//	extlink export -db DSN                               write a database as a world file
-//	extlink help [COMMAND]                               usage; also extlink COMMAND -h
+//	extlink demo                                       the post's trick, on its built-in cast
+//	extlink check -world F talk|call FROM TO           may FROM talk with (call) TO?
+//	extlink check -world F email VIEWER CONTACT        may VIEWER e-mail an entry of their tenant's book?
+//	extlink check -world F create-room BY WHO...       may BY create a room (create-group: a group) with WHO...?
+//	extlink check -world F -group G invite BY WHO      and appoint, remove BY WHO, transfer FROM TO, resign, leave WHO
+//	extlink check -world F -room a,b,c invite BY WHO   and convert BY, leave WHO, in a room of a, b and c
+//	extlink check -world F -batch < QUESTIONS          one JSON question a line in, one JSON answer a line out
+//	extlink plan -world F [-no-groups] ME TARGET       the shortest way to a group of ME and TARGET (R22)
+//	extlink audit -world F [-max-steps N] TENANT       who in TENANT can end up in a group with an unlinked outsider (R23)
+//	extlink whatif -world F -change C [-change C ...]  what a directory change would flip, remove and expose (R25)
+//	extlink validate -world F                          list every problem of a world file
+//	extlink test -world F ASSERTIONS.json...           check expected answers (decisions, plans, audit rows), for CI
+//	extlink import -world F -db DSN                    write a world file into a database (package sqlstore)
+//	extlink export -db DSN                             write a database as a world file
+//	extlink init [FILE]                                write a starter world file
+//	extlink version                                    the module version and VCS revision; also --version
+//	extlink completion bash|zsh|fish                   a shell completion script
+//	extlink help [COMMAND]                             usage; also extlink COMMAND -h
+//	extlink help world                                 the world file's keys, defaults and whatif changes
 //
 // Every command that reads -world F reads a database instead with -db DSN:
 // sqlite:PATH (a SQLite file) or postgres://... (PostgreSQL), as package
@@ -44,7 +52,16 @@
 // validate, invalid world; an unknown user, tenant, group or contact; a
 // change whatif cannot read or apply). whatif, like diff, exits 0 when
 // nothing asked about would change and 1 when something would.
-// Errors go to standard error as text, whatever the format.
+// Errors go to standard error as text; under -json (or -format json) an
+// error of status 2 is instead one object on standard error,
+//
+//	{"error": "extlink check: unknown user \"zz\" in seed.json", "problems": []}
+//
+// with, for an invalid world, its problems as validate writes them. A failed
+// write to standard output (a full disk) exits 2 with a message.
+//
+// -world - reads the world from standard input. A world file is UTF-8; a
+// UTF-8 byte order mark is accepted, and a UTF-16 file is refused by name.
 //
 // # JSON output
 //
@@ -53,16 +70,18 @@
 //
 // check writes
 //
-//	{"action": "talk", "by": "me", "who": "b", "group": "", "contact": null,
+//	{"action": "talk", "by": "me", "who": "b", "group": "", "room": [], "with": [], "contact": null,
 //	 "allowed": false, "rule": "R2", "summary": "talk across tenants needs ...",
 //	 "reason": "not-linked", "cause": "ErrNotLinked", "party": "", "tenant": "",
 //	 "remedy": "link me with b first",
 //	 "text": "me cannot talk with b: not linked (R2); link me with b first",
 //	 "linkedColleagues": ["a"]}
 //
-// where action is talk, call, invite or email; by and who are the users asked
+// where action is the library's [extlink.Action] (talk, call, email,
+// create-room, create-group, invite, invite-room, convert, appoint, resign,
+// transfer, leave, leave-room or remove); by and who are the users asked
 // about (for email, who is the contact's user or else its name); group is
-// the -group argument of invite; contact is, for email, the address-book
+// the -group argument, room the -room members, with a create's people; contact is, for email, the address-book
 // entry {"tenant", "owner", "user", "name", "email"}; rule is the rule that
 // decided and summary what it says; reason is the [extlink.Reason] ("none"
 // when allowed); cause the name of the sentinel error a denial wraps;

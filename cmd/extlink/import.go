@@ -64,8 +64,8 @@ Example:
 `,
 }
 
-func runImport(c *command, args []string, stdout, stderr io.Writer) int {
-	o := newOptions(c, "text")
+func runImport(c *command, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	o := newOptions(c, stdin, "text")
 	o.both = true
 	pos, code, ok := o.parse(args, stdout, stderr)
 	if !ok {
@@ -77,7 +77,7 @@ func runImport(c *command, args []string, stdout, stderr io.Writer) int {
 	case o.world == "" || o.db == "":
 		return c.usageError(stderr, "-world FILE and -db DSN are both required")
 	}
-	w, err := world.ReadFile(o.world)
+	w, err := o.readFile()
 	if err != nil {
 		fmt.Fprintf(stderr, "extlink import: %v\n", err)
 		return exitUsage
@@ -125,8 +125,8 @@ func runImport(c *command, args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-func runExport(c *command, args []string, stdout, stderr io.Writer) int {
-	o := newOptions(c, "text")
+func runExport(c *command, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	o := newOptions(c, stdin, "text")
 	o.both = true
 	pos, code, ok := o.parse(args, stdout, stderr)
 	if !ok {

@@ -105,6 +105,7 @@ type planResult struct {
 
 	plan   extlink.Plan
 	groups []world.Group // the world's groups, as planned with (reconciled)
+	people string        // everyone the plan names, names beside IDs; see people
 }
 
 // worldGroups returns the groups of w, in file order (group k of a plan is
@@ -152,8 +153,8 @@ func ids(us []extlink.UserID) []string {
 	return out
 }
 
-func runPlan(c *command, args []string, stdout, stderr io.Writer) int {
-	o := newOptions(c, "text", "json", "mermaid", "dot")
+func runPlan(c *command, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	o := newOptions(c, stdin, "text", "json", "mermaid", "dot")
 	noGroups := o.fs.Bool("no-groups", false, "ignore the world file's groups")
 	pos, code, ok := o.parse(args, stdout, stderr)
 	if !ok {
@@ -172,7 +173,7 @@ func runPlan(c *command, args []string, stdout, stderr io.Writer) int {
 	d := w.Directory
 	for _, u := range pos {
 		if _, known := d.User(extlink.UserID(u)); !known {
-			fmt.Fprintf(stderr, "extlink plan: unknown user %q in %s\n", u, o.world)
+			fmt.Fprintf(stderr, "extlink plan: unknown user %q in %s%s\n", u, o.world, suggestUser(d, u))
 			return exitUsage
 		}
 	}
@@ -207,6 +208,11 @@ func runPlan(c *command, args []string, stdout, stderr io.Writer) int {
 			}
 		}
 		res.plan = p
+		named := []string{pos[0], pos[1]}
+		for _, s := range p {
+			named = append(named, string(s.By), string(s.Who))
+		}
+		res.people = people(d, named...)
 		for i, g := range groups {
 			res.groups = append(res.groups, world.Group{Name: w.Groups[i].Name, Group: g})
 		}
@@ -280,6 +286,9 @@ func writePlanText(out io.Writer, r planResult) {
 			}
 		}
 		fmt.Fprintf(out, "Replayed, it ends in: %s\n", r.Group.Text)
+		if r.people != "" {
+			fmt.Fprintf(out, "People: %s\n", r.people)
+		}
 		return
 	}
 	fmt.Fprintln(out, "unreachable: "+r.Text)

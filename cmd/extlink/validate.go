@@ -1,9 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"cmp"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/extlink/extlink/world"
 )
@@ -16,16 +20,19 @@ var validateCmd = &command{
 	help: `Validate reads the world FILE and checks it as every other command does
 before using it: JSON syntax, unknown fields, types, enum words, duplicate
 and dangling IDs, links, contacts and groups. It lists every problem at
-once, each as FILE:LINE:COL: RECORD[INDEX] "ID": FIELD: what is wrong (RULE).
+once, one a line, each as FILE:LINE:COL: RECORD[INDEX] "ID": FIELD: what is
+wrong (RULE), as compilers do, for editors and grep. It also refuses a link
+given twice, which the library and the other commands accept.
 
 Flags:
-  -world FILE    the world file (required)
+  -world FILE    the world file (required); - for standard input
   -format F      text (the default) or json
   -json          same as -format json
 
 Output: the text form is "FILE: valid world: N tenants, N users, N links,
-N contacts, N groups", or the problems, one a line. The json form is one
-object whose keys are always present (the counts are 0 for an invalid world):
+N contacts, N groups", or the problems, one a line, in the file's order.
+The json form is one object whose keys are always present (the counts are
+0 for an invalid world):
 
   {
     "file": "examples/seed.json",
@@ -74,8 +81,8 @@ type problemJSON struct {
 	Text    string `json:"text"`
 }
 
-func runValidate(c *command, args []string, stdout, stderr io.Writer) int {
-	o := newOptions(c, "text", "json")
+func runValidate(c *command, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	o := newOptions(c, stdin, "text", "json")
 	pos, code, ok := o.parse(args, stdout, stderr)
 	if !ok {
 		return code
@@ -83,18 +90,37 @@ func runValidate(c *command, args []string, stdout, stderr io.Writer) int {
 	if len(pos) > 0 {
 		return c.usageError(stderr, "unexpected arguments %q", pos)
 	}
-	w, err := o.read(stderr)
+	var w *world.World
+	var err error
+	var dups []world.Problem
+	if o.db != "" {
+		w, err = o.read(stderr)
+	} else {
+		var data []byte
+		if data, err = o.readBytes(); err == nil {
+			w, err = world.Decode(o.world, bytes.NewReader(data))
+			dups = duplicateLinks(o.world, data)
+		}
+	}
+	if len(dups) > 0 && (err == nil || errors.As(err, new(*world.Error))) {
+		// The library accepts a link given twice; a world file that
+		// repeats one is most likely wrong, so validate refuses it.
+		var ps []world.Problem
+		var we *world.Error
+		if errors.As(err, &we) {
+			ps = we.Problems
+		}
+		ps = append(ps, dups...)
+		slices.SortStableFunc(ps, func(a, b world.Problem) int {
+			return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
+		})
+		err, w = &world.Error{File: o.world, Problems: ps}, nil
+	}
 	res := validateResult{File: o.world, Problems: []problemJSON{}}
 	var we *world.Error
 	switch {
 	case errors.As(err, &we):
-		for _, p := range we.Problems {
-			rule := ""
-			if p.Rule != 0 {
-				rule = p.Rule.String()
-			}
-			res.Problems = append(res.Problems, problemJSON{p.Line, p.Col, p.Record, p.Index, p.ID, p.Field, rule, p.Msg, p.String()})
-		}
+		res.Problems = problemsJSON(we.Problems)
 	case err != nil:
 		fmt.Fprintf(stderr, "extlink validate: %v\n", err)
 		return exitUsage
@@ -114,7 +140,9 @@ func runValidate(c *command, args []string, stdout, stderr io.Writer) int {
 			count(res.Tenants, "tenant"), count(res.Users, "user"), count(res.Links, "link"),
 			count(res.Contacts, "contact"), count(res.Groups, "group"))
 	} else {
-		fmt.Fprintln(stdout, we)
+		for _, p := range we.Problems {
+			fmt.Fprintln(stdout, p)
+		}
 	}
 	if !res.Valid {
 		return exitNo
@@ -128,4 +156,92 @@ func count(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// problemsJSON returns ps in validate's json form.
+func problemsJSON(ps []world.Problem) []problemJSON {
+	out := []problemJSON{}
+	for _, p := range ps {
+		rule := ""
+		if p.Rule != 0 {
+			rule = p.Rule.String()
+		}
+		out = append(out, problemJSON{p.Line, p.Col, p.Record, p.Index, p.ID, p.Field, rule, p.Msg, p.String()})
+	}
+	return out
+}
+
+// duplicateLinks returns a problem for each link of the world file data
+// that repeats an earlier one, in either order. It returns nil for data
+// that is not a JSON object with a "links" array of pairs of strings:
+// world.Decode reports that.
+func duplicateLinks(name string, data []byte) []world.Problem {
+	var out []world.Problem
+	seen := map[[2]string]int{}
+	ok := arrayElements(data, "links", func(i, off int, raw json.RawMessage) bool {
+		var pair []string
+		if json.Unmarshal(raw, &pair) != nil {
+			return false
+		}
+		if len(pair) != 2 {
+			return true
+		}
+		k := [2]string{min(pair[0], pair[1]), max(pair[0], pair[1])}
+		if j, dup := seen[k]; dup {
+			line, col := lineCol(data, off)
+			out = append(out, world.Problem{File: name, Line: line, Col: col, Record: "links", Index: i,
+				ID: pair[0] + "-" + pair[1], Msg: fmt.Sprintf("duplicate link (also links[%d])", j)})
+			return true
+		}
+		seen[k] = i
+		return true
+	})
+	if !ok {
+		return nil
+	}
+	return out
+}
+
+// arrayElements calls f with the index, byte offset and text of each
+// element of the array under key in the JSON object data, until f returns
+// false. It reports false if data is not such an object or f stopped it;
+// a missing key is no elements.
+func arrayElements(data []byte, key string, f func(i, off int, raw json.RawMessage) bool) bool {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return false
+	}
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		if k != key {
+			var skip json.RawMessage
+			if dec.Decode(&skip) != nil {
+				return false
+			}
+			continue
+		}
+		if t, err := dec.Token(); err != nil || t != json.Delim('[') {
+			return false
+		}
+		for i := 0; dec.More(); i++ {
+			off := int(dec.InputOffset())
+			for off < len(data) && (data[off] == ',' || data[off] == ' ' || data[off] == '\t' || data[off] == '\r' || data[off] == '\n') {
+				off++
+			}
+			var raw json.RawMessage
+			if dec.Decode(&raw) != nil || !f(i, off, raw) {
+				return false
+			}
+		}
+		return true
+	}
+	return true
+}
+
+// lineCol returns the 1-based line and byte column of offset off in data.
+func lineCol(data []byte, off int) (line, col int) {
+	return 1 + bytes.Count(data[:off], []byte("\n")), off - bytes.LastIndexByte(data[:off], '\n')
 }

@@ -167,8 +167,8 @@ type stringList []string
 func (s *stringList) String() string     { return strings.Join(*s, ", ") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
-func runWhatif(c *command, args []string, stdout, stderr io.Writer) int {
-	o := newOptions(c, "text", "json")
+func runWhatif(c *command, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	o := newOptions(c, stdin, "text", "json")
 	var changes stringList
 	o.fs.Var(&changes, "change", "a change; repeatable")
 	users := o.fs.String("users", "", "the users whose decisions to compare, comma-separated")
@@ -204,18 +204,19 @@ func runWhatif(c *command, args []string, stdout, stderr io.Writer) int {
 	q := extlink.WhatIfQuery{Tenant: extlink.TenantID(*tenant), ExposureIgnoresGroups: *noGroups}
 	if *tenant != "" {
 		if _, known := before.Tenant(q.Tenant); !known {
-			fmt.Fprintf(stderr, "extlink whatif: unknown tenant %q in %s\n", *tenant, o.world)
+			fmt.Fprintf(stderr, "extlink whatif: unknown tenant %q in %s%s\n", *tenant, o.world, suggestTenant(before, *tenant))
 			return exitUsage
 		}
 		q.MaxSteps, res.MaxSteps = *maxSteps, *maxSteps
 	}
 	if set["users"] {
 		for _, u := range strings.Split(*users, ",") {
+			u = strings.TrimSpace(u)
 			switch _, known := before.User(extlink.UserID(u)); {
 			case u == "":
 				return c.usageError(stderr, "-users %q: empty user ID", *users)
 			case !known:
-				fmt.Fprintf(stderr, "extlink whatif: unknown user %q in %s\n", u, o.world)
+				fmt.Fprintf(stderr, "extlink whatif: unknown user %q in %s%s\n", u, o.world, suggestUser(before, u))
 				return exitUsage
 			case slices.Contains(q.Users, extlink.UserID(u)):
 				return c.usageError(stderr, "-users %q: %s twice", *users, u)
@@ -367,7 +368,7 @@ func parseChange(d *extlink.Directory, text string) (extlink.Change, error) {
 		for _, id := range f[1:] {
 			u, ok := d.User(extlink.UserID(id))
 			if !ok {
-				return extlink.Change{}, fmt.Errorf("unknown user %q", id)
+				return extlink.Change{}, fmt.Errorf("unknown user %q%s", id, suggestUser(d, id))
 			}
 			us = append(us, u)
 		}
@@ -406,7 +407,7 @@ func parseChange(d *extlink.Directory, text string) (extlink.Change, error) {
 	}
 	if key == "connected" {
 		if _, ok := d.User(extlink.UserID(name)); !ok {
-			return extlink.Change{}, fmt.Errorf("unknown user %q", name)
+			return extlink.Change{}, fmt.Errorf("unknown user %q%s", name, suggestUser(d, name))
 		}
 		on, err := yesNo()
 		return extlink.SetConnected(extlink.UserID(name), on), err
@@ -444,7 +445,7 @@ func parseChange(d *extlink.Directory, text string) (extlink.Change, error) {
 		return extlink.Change{}, fmt.Errorf("unknown key %q (want works, line, calls, create or leave for a tenant, connected for a user)", key)
 	}
 	if !known {
-		return extlink.Change{}, fmt.Errorf("unknown tenant %q", name)
+		return extlink.Change{}, fmt.Errorf("unknown tenant %q%s", name, suggestTenant(d, name))
 	}
 	return extlink.SetPolicy(t.ID, p), err
 }
