@@ -40,9 +40,12 @@ func (e Exposure) String() string {
 // never in groups) whom the member is not linked with but can end up in a
 // group of two with, by a plan of at most maxSteps steps, with the shortest
 // plan's length and the people it goes through. Steps agree with
-// [PlanGroup] for every pair. maxSteps <= 0 means no limit: in a connected
-// directory most members are then exposed to most outsiders. 4 steps is the
-// post's trick through one colleague; 7 goes through two people.
+// [PlanGroup] for every pair. maxSteps 0 means no limit, and so does any
+// maxSteps above what a plan can need (more than 2^30 steps; never a
+// truncation, so a large limit never hides an exposure, R23): in a connected
+// directory most members are then exposed to most outsiders. A negative
+// maxSteps is an error wrapping [ErrInvalid]. 4 steps is the post's trick
+// through one colleague; 7 goes through two people.
 //
 // groups are the groups that exist (R22, R23): a plan may start from one of
 // them, and an exposure through one is often shorter, or there already (0
@@ -67,9 +70,9 @@ func Audit(d Store, t TenantID, maxSteps int, groups ...Group) (iter.Seq[Exposur
 	if _, ok := d.Tenant(t); !ok {
 		return nil, fmt.Errorf("extlink: audit: unknown tenant %q", t)
 	}
-	budget := int32(maxSteps)
-	if maxSteps <= 0 {
-		budget = maxCost
+	budget, err := auditBudget(maxSteps)
+	if err != nil {
+		return nil, err
 	}
 	return func(yield func(Exposure) bool) {
 		g := graphOf(d)           // per range: a generic store's graph caches what it reads
@@ -94,6 +97,20 @@ func Audit(d Store, t TenantID, maxSteps int, groups ...Group) (iter.Seq[Exposur
 			}
 		}
 	}, nil
+}
+
+// auditBudget returns the walkers' budget for maxSteps: maxCost for 0 and
+// for anything at or above it (no plan is that long: a plan takes a few steps
+// per person on its chain), so a 64-bit limit is never truncated into a small
+// one that would under-report (R23); a negative limit is refused.
+func auditBudget(maxSteps int) (int32, error) {
+	switch {
+	case maxSteps < 0:
+		return 0, errInvalidf("extlink: audit: maxSteps %d is negative; want 0 (no limit) or more", maxSteps)
+	case maxSteps == 0 || maxSteps >= int(maxCost):
+		return maxCost, nil
+	}
+	return int32(maxSteps), nil
 }
 
 // Walk phases: before the creator is placed (P); after it, its partner

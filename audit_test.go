@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"math"
 	"slices"
 	"testing"
 
@@ -175,4 +176,29 @@ func TestAuditGroupsAgreeOnBigWorlds(t *testing.T) {
 			}
 		}
 	})
+}
+
+// R23: a limit above what any plan can need is no limit, never a 32-bit
+// truncation that would hide the post's exposure; a negative limit is bad
+// input.
+func TestAuditMaxStepsRange(t *testing.T) {
+	d := postWorld()
+	for _, limit := range []int{0, 4, 1 << 30, 1 << 31, 1<<32 + 3, 1<<32 + 4, math.MaxInt64} {
+		seq, err := extlink.Audit(d, "t1", limit)
+		if err != nil {
+			t.Fatalf("maxSteps %d: %v", limit, err)
+		}
+		var got []string
+		for e := range seq {
+			got = append(got, e.String())
+		}
+		if want := []string{"me -> b: 4 steps via a"}; !slices.Equal(got, want) {
+			t.Errorf("maxSteps %d: got %q, want %q", limit, got, want)
+		}
+	}
+	for _, limit := range []int{-1, math.MinInt64} {
+		if _, err := extlink.Audit(d, "t1", limit); !errors.Is(err, extlink.ErrInvalid) {
+			t.Errorf("maxSteps %d: got %v, want an error wrapping ErrInvalid", limit, err)
+		}
+	}
 }
