@@ -433,7 +433,9 @@ func joinIDs(r roster, masters idSet) string {
 // or an error together with the unchanged old one. Groups are comparable with
 // [Group.Equal], not ==.
 //
-// The zero Group has no members and no master; nobody can act in it. A
+// The zero Group is no group: no home tenant, no members and no master;
+// nobody can act in it (every operation is refused with [ErrNotMember]), and
+// [RestoreGroup] gives it back from its [Group.State]. A
 // dissolved group (D4) has no members, keeps its external flag, and refuses
 // every operation with [ErrDissolved].
 type Group struct {
@@ -884,9 +886,13 @@ func (g Group) State() GroupState {
 // shape, not the rules: an empty home tenant, an empty or repeated member, a
 // master who is not a member, a live group without a member or without a
 // master, or a dissolved group with members are errors (ordinary ones, not
-// refusals). To apply the current directory's rules to a restored group,
+// refusals). The zero GroupState, the zero Group's state, gives the zero
+// Group back. To apply the current directory's rules to a restored group,
 // call [Reconcile]. It does not keep s's slices.
 func RestoreGroup(s GroupState) (Group, error) {
+	if s.Home == "" && !s.External && !s.Dissolved && len(s.Members) == 0 && len(s.Masters) == 0 {
+		return Group{}, nil // the zero Group
+	}
 	if s.Home == "" {
 		return Group{}, errors.New("extlink: group state: empty home tenant")
 	}

@@ -308,8 +308,12 @@ type StepError struct {
 	Err   error
 }
 
-// Error returns "extlink: step N: " and the step's error.
+// Error returns "extlink: step N: " and the step's error; the zero
+// StepError, which holds no error, reads "extlink: step 1 failed".
 func (e *StepError) Error() string {
+	if e.Err == nil {
+		return "extlink: step " + strconv.Itoa(e.Index+1) + " failed"
+	}
 	return "extlink: step " + strconv.Itoa(e.Index+1) + ": " + strings.TrimPrefix(e.Err.Error(), "extlink: ")
 }
 
