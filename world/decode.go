@@ -368,6 +368,12 @@ func (r *record) ids(fs fields, k string, required bool) (out []string, offs []i
 	return out, offs, true
 }
 
+// idMsg says what is wrong with a bad ID (R26), without the package
+// prefix.
+func idMsg(id string) string {
+	return strings.TrimPrefix(extlink.CheckID(id).Error(), "extlink: ")
+}
+
 // decode parses and checks a world document.
 func decode(name string, data []byte) (*World, error) {
 	c := &checker{file: name, data: data, reported: map[key]bool{}, bad: map[key]bool{}, recs: map[string][]value{}}
@@ -393,6 +399,20 @@ func lineStarts(data []byte) []int {
 // world checks the whole document and returns the world if it found no
 // problem.
 func (c *checker) world() *World {
+	// JSON decoding would turn invalid UTF-8 into U+FFFD, making two
+	// distinct IDs one: refuse the file instead (R26).
+	if !utf8.Valid(c.data) {
+		off := 0
+		for off < len(c.data) {
+			r, n := utf8.DecodeRune(c.data[off:])
+			if r == utf8.RuneError && n == 1 {
+				break
+			}
+			off += n
+		}
+		c.doc(off, "invalid UTF-8: a world file is UTF-8, and IDs are never normalized (R26)")
+		return nil
+	}
 	dec := json.NewDecoder(bytes.NewReader(c.data))
 	var raw json.RawMessage
 	if err := dec.Decode(&raw); err != nil {
@@ -673,6 +693,9 @@ func (c *checker) groups(vs []value, tset map[extlink.TenantID]bool, uset map[ex
 		case hok && home == "":
 			r.add(fs.off("home"), "home", 0, "empty tenant ID")
 			hok = false
+		case hok && extlink.CheckID(home) != nil:
+			r.add(fs.off("home"), "home", extlink.R26, "%s", idMsg(home))
+			hok = false
 		case hok && !tset[s.Home]:
 			r.add(fs.off("home"), "home", 0, "unknown tenant %q", home)
 			hok = false
@@ -686,6 +709,8 @@ func (c *checker) groups(vs []value, tset map[extlink.TenantID]bool, uset map[ex
 			switch {
 			case m == "":
 				r.add(moffs[k], field, 0, "empty user ID")
+			case extlink.CheckID(m) != nil:
+				r.add(moffs[k], field, extlink.R26, "%s", idMsg(m))
 			case in[m]:
 				r.add(moffs[k], field, 0, "%q is named twice", m)
 			case !known:
@@ -702,6 +727,8 @@ func (c *checker) groups(vs []value, tset map[extlink.TenantID]bool, uset map[ex
 		for k, m := range masters {
 			field := "masters[" + strconv.Itoa(k) + "]"
 			switch {
+			case extlink.CheckID(m) != nil:
+				r.add(soffs[k], field, extlink.R26, "%s", idMsg(m))
 			case master[m]:
 				r.add(soffs[k], field, 0, "%q is named twice", m)
 			case !in[m]:

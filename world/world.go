@@ -178,6 +178,10 @@ type Error struct {
 	Problems []Problem
 }
 
+// Unwrap returns [extlink.ErrInvalid]: a world file's problems are bad
+// input, never a refusal.
+func (e *Error) Unwrap() error { return extlink.ErrInvalid }
+
 // Error returns the one problem as a line, or a header line followed by
 // every problem, one a line, indented by a tab.
 func (e *Error) Error() string {
