@@ -208,6 +208,11 @@ type checker struct {
 	// problems.
 	recs  map[string][]value
 	lines []int // the offset of each line's start, once a problem needs it
+	// total counts the problems found; probs keeps the first maxProbs of
+	// them in file order (all if maxProbs <= 0).
+	total    int
+	maxProbs int
+	maxID    int // the longest ID accepted, in bytes
 }
 
 func (c *checker) add(p Problem, off int) {
@@ -218,7 +223,15 @@ func (c *checker) add(p Problem, off int) {
 	l, _ := slices.BinarySearch(c.lines, off+1)
 	p.File, p.Line, p.Col = c.file, l, off-c.lines[l-1]+1
 	c.probs = append(c.probs, p)
+	c.total++
 	c.reported[key{p.Record, p.Index, p.Field}] = true
+	if c.maxProbs > 0 && len(c.probs) >= 2*c.maxProbs {
+		// Keep the first maxProbs in file order: a stable sort keeps the
+		// order found among problems at one place, so truncating now and
+		// at the end is truncating once at the end.
+		sortProblems(c.probs)
+		c.probs = c.probs[:c.maxProbs]
+	}
 }
 
 // doc reports a problem with the document itself.
@@ -301,8 +314,23 @@ func (r *record) str(fs fields, prefix, k string, required bool) (s string, ok b
 	}
 	if s, ok = v.str(); !ok {
 		r.add(v.off, prefix+k, 0, "want a string, got %s", v.typ())
+	} else if idFields[k] {
+		r.idLen(v.off, prefix+k, s)
 	}
 	return s, ok
+}
+
+// idFields are the fields of records that hold a user or tenant ID.
+var idFields = map[string]bool{"id": true, "tenant": true, "owner": true, "user": true, "home": true}
+
+// idLen reports an ID longer than the limit (Limits.MaxIDLen) and says
+// whether it was.
+func (r *record) idLen(off int, field, s string) bool {
+	if len(s) <= r.c.maxID {
+		return false
+	}
+	r.add(off, field, extlink.R26, "ID of %d bytes, longer than %d (the decoder's MaxIDLen)", len(s), r.c.maxID)
+	return true
 }
 
 // boolean reads the boolean field k into *dst, if present.
@@ -362,6 +390,7 @@ func (r *record) ids(fs fields, k string, required bool) (out []string, offs []i
 			r.add(e.off, k+"["+strconv.Itoa(i)+"]", 0, "want a user ID (a string), got %s", e.typ())
 			continue
 		}
+		r.idLen(e.off, k+"["+strconv.Itoa(i)+"]", s) // kept, so that nothing else follows from it
 		out = append(out, s)
 		offs = append(offs, e.off)
 	}
@@ -375,12 +404,16 @@ func idMsg(id string) string {
 }
 
 // decode parses and checks a world document.
-func decode(name string, data []byte) (*World, error) {
-	c := &checker{file: name, data: data, reported: map[key]bool{}, bad: map[key]bool{}, recs: map[string][]value{}}
+func decode(name string, data []byte, lim Limits) (*World, error) {
+	c := &checker{file: name, data: data, reported: map[key]bool{}, bad: map[key]bool{}, recs: map[string][]value{},
+		maxProbs: lim.problems(), maxID: lim.idLen()}
 	w := c.world()
-	if len(c.probs) > 0 {
+	if c.total > 0 {
 		sortProblems(c.probs)
-		return nil, &Error{File: name, Problems: c.probs}
+		if c.maxProbs > 0 && len(c.probs) > c.maxProbs {
+			c.probs = c.probs[:c.maxProbs]
+		}
+		return nil, &Error{File: name, Problems: slices.Clip(c.probs), More: c.total - len(c.probs)}
 	}
 	return w, nil
 }
@@ -469,7 +502,7 @@ func (c *checker) world() *World {
 	case err != nil:
 		c.doc(top.off, "%s", strings.TrimPrefix(err.Error(), "extlink: "))
 	}
-	if len(c.probs) > 0 {
+	if c.total > 0 {
 		return nil
 	}
 	w := &World{Directory: d}
@@ -595,6 +628,12 @@ func (c *checker) links(vs []value) []extlink.Link {
 				r.add(ends[k].off, "["+strconv.Itoa(k)+"]", 0, "want a user ID (a string), got %s", ends[k].typ())
 			}
 		}
+		for k, id := range []string{a, b} {
+			if len(id) > c.maxID {
+				r := c.record("links", i, e)
+				r.idLen(ends[k].off, "["+strconv.Itoa(k)+"]", id)
+			}
+		}
 		out[i] = extlink.Link{A: extlink.UserID(a), B: extlink.UserID(b)}
 	}
 	return out
@@ -674,7 +713,7 @@ func (c *checker) groups(vs []value, tset map[extlink.TenantID]bool, uset map[ex
 			continue
 		}
 		r.id = peek(ms, "name")
-		before := len(c.probs)
+		before := c.total
 		fs := r.fields(ms, "", "name", "members", "masters", "external", "home", "dissolved")
 		var s extlink.GroupState
 		name, nok := r.str(fs, "", "name", false)
@@ -709,6 +748,8 @@ func (c *checker) groups(vs []value, tset map[extlink.TenantID]bool, uset map[ex
 			switch {
 			case m == "":
 				r.add(moffs[k], field, 0, "empty user ID")
+			case len(m) > r.c.maxID:
+				// reported by ids
 			case extlink.CheckID(m) != nil:
 				r.add(moffs[k], field, extlink.R26, "%s", idMsg(m))
 			case in[m]:
@@ -727,6 +768,8 @@ func (c *checker) groups(vs []value, tset map[extlink.TenantID]bool, uset map[ex
 		for k, m := range masters {
 			field := "masters[" + strconv.Itoa(k) + "]"
 			switch {
+			case len(m) > r.c.maxID:
+				// reported by ids
 			case extlink.CheckID(m) != nil:
 				r.add(soffs[k], field, extlink.R26, "%s", idMsg(m))
 			case master[m]:
@@ -747,7 +790,7 @@ func (c *checker) groups(vs []value, tset map[extlink.TenantID]bool, uset map[ex
 		case !s.Dissolved && sthere && len(s.Masters) == 0 && len(s.Members) > 0:
 			r.add(fs.off("masters"), "masters", extlink.R15, "a live group has a master")
 		}
-		if len(c.probs) > before {
+		if c.total > before {
 			continue
 		}
 		g, err := extlink.RestoreGroup(s)

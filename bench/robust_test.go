@@ -1,0 +1,75 @@
+package bench
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+
+	"github.com/extlink/extlink"
+	worldfile "github.com/extlink/extlink/world"
+)
+
+// Adversarial inputs of issue 14: ordinary-looking data that once cost
+// seconds and gigabytes.
+
+// BenchmarkRestoreGroup restores a group whose members are all masters,
+// the state that cost O(m^2) while each master was inserted into a copy of
+// the set (40,000: 25 s and 15 GiB). Target: 40,000 within 50 ms.
+func BenchmarkRestoreGroup(b *testing.B) {
+	for _, m := range []int{1_000, 40_000} {
+		ids := make([]extlink.UserID, m)
+		for i := range ids {
+			ids[i] = extlink.UserID(fmt.Sprintf("u%06d", m-i))
+		}
+		s := extlink.GroupState{Home: "t1", Members: ids, Masters: ids}
+		b.Run(fmt.Sprintf("masters=%d", m), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := extlink.RestoreGroup(s); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// bigGroupWorld returns a world file of n members of t1, all of them
+// members and masters of one group: 1.6 MB for n = 20,000.
+func bigGroupWorld(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"tenants": [{"id": "t1"}], "users": [`)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",\n")
+		}
+		fmt.Fprintf(&b, `{"id": "u%06d", "name": "user %06d", "tenant": "t1"}`, i, i)
+	}
+	b.WriteString("],\n\"groups\": [{\"home\": \"t1\", \"members\": [")
+	for k := range 2 {
+		if k == 1 {
+			b.WriteString("], \"masters\": [")
+		}
+		for i := range n {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, `"u%06d"`, i)
+		}
+	}
+	b.WriteString("]}]}\n")
+	return b.Bytes()
+}
+
+// BenchmarkDecodeBigGroup decodes a 1.5 MB world whose one group has every
+// user as member and master: 6-9 s and 8.9 GB while RestoreGroup was
+// quadratic. Target: within 200 ms.
+func BenchmarkDecodeBigGroup(b *testing.B) {
+	data := bigGroupWorld(20_000)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := worldfile.Decode("big.json", bytes.NewReader(data)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
