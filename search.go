@@ -115,6 +115,9 @@ func (sd *side) grow(s *search, to int32) {
 				return
 			}
 			for _, u := range s.g.links(v) {
+				if s.cx.stop() {
+					return
+				}
 				ru := s.g.rec(u)
 				if !inM(ru) {
 					continue
@@ -139,6 +142,9 @@ func (sd *side) grow(s *search, to int32) {
 		}
 		for _, t := range sd.curT {
 			for _, u := range s.g.members(sd.trep[t]) {
+				if s.cx.stop() {
+					break
+				}
 				if inM(s.g.rec(u)) {
 					if l, _ := sd.label0(s, u); l == k && sd.ex[u] != k {
 						expand(u)
@@ -147,8 +153,8 @@ func (sd *side) grow(s *search, to int32) {
 			}
 		}
 		sd.cur, sd.curT, sd.depth = nextEx, nextT, k+1
-		if len(nextEx) == 0 && len(nextT) == 0 {
-			sd.done = true
+		if len(nextEx) == 0 && len(nextT) == 0 || s.cx.stopped() {
+			sd.done = true // cancelled: the caller returns the context's error
 		}
 	}
 }
@@ -164,6 +170,7 @@ type search struct {
 	exhaustive bool              // run both searches to the end before choosing (tests)
 	xbDone     bool              // xb holds what plans from existing groups need (existing.go)
 	extra      map[int32][]int32 // roots found by the meet steps, with their children of another tenant
+	cx         canceller         // PlanGroupContext's context: every loop over links or members asks it
 }
 
 // xm is the cost of the path from u down to me, u and me included: u an
@@ -208,6 +215,9 @@ func (s *search) external(initial candidate) (candidate, *UnreachableError) {
 	for r := int32(1); ; r++ {
 		s.m.grow(s, r-1)
 		s.t.grow(s, r-1)
+		if s.cx.stopped() {
+			return best, nil // the caller returns the context's error
+		}
 		final := s.m.done && s.t.done
 		if s.exhaustive && !final {
 			continue
@@ -227,7 +237,7 @@ func (s *search) external(initial candidate) (candidate, *UnreachableError) {
 		if c := s.evaluate(bound, lim); c.cost < best.cost {
 			best = c
 		}
-		if final || best.cost <= bound+1 {
+		if final || best.cost <= bound+1 || s.cx.stopped() {
 			break
 		}
 	}
@@ -310,6 +320,9 @@ func (s *search) evaluate(bound, lim int32) candidate {
 		// best children itself: the first few eligible ones, by ID, cover it.
 		n := 0
 		for _, c := range s.g.members(rep) {
+			if s.cx.stop() {
+				break
+			}
 			if rc := s.g.rec(c); inM(rc) && creates(rc) && s.pure(c) {
 				want(c)
 				if n++; n == 4 {
@@ -330,6 +343,9 @@ func (s *search) evaluate(bound, lim int32) candidate {
 	})
 	best := candidate{kind: candNone, cost: maxCost}
 	for _, c := range order {
+		if s.cx.stop() {
+			break
+		}
 		if cand := s.evalRoot(c, kids[c], &agg); cand.cost < best.cost {
 			best = cand
 		}
@@ -374,6 +390,9 @@ func (s *search) meetNext() {
 		}
 		if len(lx) <= len(ty)+len(s.g.links(y)) {
 			for _, c := range lx {
+				if s.cx.stop() {
+					return
+				}
 				rc := s.g.rec(c)
 				if colleague(rc, ry) || s.g.linkedNodes(c, y) {
 					s.addExtra(c, x)
@@ -385,11 +404,17 @@ func (s *search) meetNext() {
 			return
 		}
 		for _, c := range ty {
+			if s.cx.stop() {
+				return
+			}
 			if c != y && !colleague(s.g.rec(c), rx) && s.g.linkedNodes(c, x) {
 				s.addExtra(c, x)
 			}
 		}
 		for _, c := range s.g.links(y) {
+			if s.cx.stop() {
+				return
+			}
 			if s.g.linkedNodes(c, x) {
 				s.addExtra(c, x)
 				s.addExtra(c, y)
@@ -446,10 +471,16 @@ func (s *search) meetTenants() {
 		}
 	}
 	for _, x := range fex {
+		if s.cx.stop() {
+			return
+		}
 		visit(x)
 	}
 	if _, ok := from.tl[s.g.rec(fsrc).tidx]; ok {
 		for _, x := range s.g.members(fsrc) {
+			if s.cx.stop() {
+				return
+			}
 			if l, _ := from.lev(s, x); l == 1 {
 				visit(x)
 			}
@@ -461,6 +492,9 @@ func (s *search) meetTenants() {
 // external group with who is neither me nor target: a pure partner.
 func (s *search) pure(c int32) bool {
 	for _, q := range s.g.links(c) {
+		if s.cx.stop() {
+			return false
+		}
 		if inM(s.g.rec(q)) && q != s.me && q != s.tg {
 			return true
 		}
@@ -713,11 +747,14 @@ func (s *search) computeXb(bound int32) {
 	for t, a := range s.m.tl {
 		if b, ok := s.t.tl[t]; ok && wInviter*(a+b+2) <= limit {
 			for _, v := range s.g.members(s.m.trep[t]) {
+				if s.cx.stop() {
+					return
+				}
 				centre(v)
 			}
 		}
 	}
-	for q.Len() > 0 {
+	for q.Len() > 0 && !s.cx.stop() {
 		nc := heap.Pop(q).(nodeCost)
 		if nc.x != s.xb[nc.n] || nc.x+wInviter > limit {
 			continue
