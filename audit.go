@@ -1,6 +1,7 @@
 package extlink
 
 import (
+	"context"
 	"fmt"
 	"iter"
 	"slices"
@@ -64,6 +65,12 @@ func (e Exposure) String() string {
 // (members of the groups near the member, and people near those) is also
 // planned for with [PlanGroup].
 func Audit(d Store, t TenantID, maxSteps int, groups ...Group) (iter.Seq[Exposure], error) {
+	return audit(context.Background(), d, t, maxSteps, groups)
+}
+
+// audit is Audit whose range ends early, without a word, once ctx is done:
+// the caller asks ctx afterwards (WhatIfContext).
+func audit(ctx context.Context, d Store, t TenantID, maxSteps int, groups []Group) (iter.Seq[Exposure], error) {
 	if d == nil {
 		return nil, fmt.Errorf("extlink: audit: unknown tenant %q", t)
 	}
@@ -77,18 +84,26 @@ func Audit(d Store, t TenantID, maxSteps int, groups ...Group) (iter.Seq[Exposur
 	return func(yield func(Exposure) bool) {
 		g := graphOf(d)           // per range: a generic store's graph caches what it reads
 		branches := branchCache{} // shared by the members' searches
+		cx := newCanceller(ctx)
 		var ag *auditGroups
 		if len(groups) > 0 {
 			ag = newAuditGroups(d, g, budget, groups)
+			ag.s.cx = newCanceller(ctx)
 		}
 		for id := range d.Members(t) {
+			if cx.stopped() {
+				return // partial: the caller returns ctx's error
+			}
 			me, ok := g.node(id)
 			if !ok {
 				continue
 			}
-			es := exposures(g, me, budget, branches)
+			es := exposures(g, me, budget, branches, &cx)
 			if ag != nil {
 				es = ag.exposures(me, es)
+			}
+			if cx.stopped() || ag != nil && ag.s.cx.stopped() {
+				return // partial: the caller returns ctx's error
 			}
 			for _, e := range es {
 				if !yield(e) {
@@ -152,6 +167,7 @@ type result struct {
 // model (plan.go) read as a walk from me along the tree path to target,
 // placing the creator on the walk or on a branch off it.
 type walker struct {
+	cx     *canceller // stops the walk once the audit's context is done
 	g      graph
 	me     int32
 	rme    rec
@@ -187,14 +203,14 @@ type branch struct {
 
 var noBranch = branch{maxCost, noNode, noNode}
 
-func exposures(g graph, me int32, budget int32, shared branchCache) []Exposure {
+func exposures(g graph, me int32, budget int32, shared branchCache, cx *canceller) []Exposure {
 	rme := g.rec(me)
 	if !inM(rme) {
 		return nil
 	}
 	w := &walker{g: g, me: me, rme: rme, budget: budget, lab: map[wstate]wlabel{}, q: newWalkHeap(g),
 		res: map[int32]*result{}, done: map[[2]int32]int32{}, br: map[int32]branch{}, mine: map[int32]bool{},
-		shared: shared}
+		shared: shared, cx: cx}
 	for _, u := range g.links(me) {
 		w.mine[u] = true
 	}
@@ -202,7 +218,7 @@ func exposures(g graph, me int32, budget int32, shared branchCache) []Exposure {
 	if creates(rme) {
 		w.push(wstate{me, phR}, wlabel{x: 0, how: howStart})
 	}
-	for w.q.Len() > 0 {
+	for w.q.Len() > 0 && !cx.stop() {
 		it := w.q.pop()
 		if l := w.lab[it.s]; l.x != it.x {
 			continue
@@ -302,6 +318,9 @@ func (w *walker) adjBut(c, u, ex int32) (int32, bool) {
 // partner, without which colleagues are skipped.
 func (w *walker) nbrs(v int32, ph uint8, x int32, yield func(u int32, colleague bool)) {
 	for _, u := range w.g.links(v) {
+		if w.cx.stop() {
+			return
+		}
 		if u != w.me && inM(w.g.rec(u)) {
 			yield(u, false)
 		}
@@ -325,6 +344,9 @@ func (w *walker) nbrs(v int32, ph uint8, x int32, yield func(u int32, colleague 
 	}
 	w.done[key] = x
 	for _, u := range w.g.members(v) {
+		if w.cx.stop() {
+			return
+		}
 		if u != v && u != w.me && inM(w.g.rec(u)) {
 			yield(u, true)
 		}

@@ -69,3 +69,61 @@ func TestPlanGroupContext(t *testing.T) {
 		t.Errorf("returned %v after the deadline, want milliseconds", late)
 	}
 }
+
+// bigTenant is t1 of n members where nobody may create a group, half of
+// them linked with one outsider o of t2: no exposure at all, yet the audit
+// once took n^3 time and more (n=200, no limit: 23 s).
+func bigTenant(tb testing.TB, n int) *extlink.Directory {
+	tb.Helper()
+	closed := extlink.Policy{Works: extlink.AccessAll}
+	us := []extlink.User{{ID: "o", Tenant: "t2"}}
+	var ls []extlink.Link
+	for i := range n {
+		u := extlink.UserID(fmt.Sprintf("u%03d", i))
+		us = append(us, extlink.User{ID: u, Tenant: "t1"})
+		if i%2 == 0 {
+			ls = append(ls, extlink.Link{A: u, B: "o"})
+		}
+	}
+	d, err := extlink.NewDirectory([]extlink.Tenant{{ID: "t1", Policy: closed}, {ID: "t2", Policy: closed}}, us, ls)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return d
+}
+
+// R25: WhatIfContext returns the context's error once it is done, within
+// milliseconds even while the exposure's audit is searching, and WhatIf's
+// report otherwise.
+func TestWhatIfContext(t *testing.T) {
+	d := postWorld()
+	q := extlink.WhatIfQuery{Users: []extlink.UserID{"a", "b", "me"}, Tenant: "t1", MaxSteps: 4}
+	want, err := extlink.WhatIf(d, d, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := extlink.WhatIfContext(context.Background(), d, d, q)
+	if err != nil || !cmp.Equal(want, got) {
+		t.Errorf("WhatIfContext(Background) = %v, %v; want %v", got, err, want)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := extlink.WhatIfContext(ctx, d, d, q); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled before: %v; want context.Canceled", err)
+	}
+
+	big := bigTenant(t, 200)
+	ctx, cancel = context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	r, err := extlink.WhatIfContext(ctx, big, big, extlink.WhatIfQuery{Tenant: "t1"})
+	late := time.Since(start) - 20*time.Millisecond
+	switch {
+	case err == nil:
+		t.Logf("the audit ended within the deadline: %v", r)
+	case !errors.Is(err, context.DeadlineExceeded):
+		t.Errorf("got %v; want context.DeadlineExceeded", err)
+	case late > 200*time.Millisecond:
+		t.Errorf("returned %v after the deadline, want milliseconds", late)
+	}
+}
