@@ -108,7 +108,7 @@ func TestDecodeLimits(t *testing.T) {
 			}
 		}
 		msg := err.Error()
-		if want := fmt.Sprintf("invalid world: 250 problems:"); !strings.Contains(msg, want) {
+		if want := "invalid world: 250 problems:"; !strings.Contains(msg, want) {
 			t.Errorf("%+v: message lacks %q", tt.lim, want)
 		}
 		if want := fmt.Sprintf("\n\tand %d more", tt.more); tt.more > 0 && !strings.HasSuffix(msg, want) {
