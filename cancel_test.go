@@ -127,3 +127,38 @@ func TestWhatIfContext(t *testing.T) {
 		t.Errorf("returned %v after the deadline, want milliseconds", late)
 	}
 }
+
+// R22: an isolated target (an open tenant of its own, no links) costs
+// what its own side reaches, not me's whole component: a handful of
+// allocations, not one per user of a big open tenant. (1M users: 20 s.)
+func TestPlanGroupIsolatedTargetIsCheap(t *testing.T) {
+	open := extlink.Policy{Works: extlink.AccessAll, MembersCreateGroups: true}
+	us := []extlink.User{{ID: "b", Tenant: "t2"}}
+	var ls []extlink.Link
+	for i := range 20_000 {
+		us = append(us, extlink.User{ID: extlink.UserID(fmt.Sprintf("u%05d", i)), Tenant: "t1"})
+		if i > 0 && i%50 == 0 { // links to tenants of their own, as a big world has
+			ts := extlink.TenantID(fmt.Sprintf("x%05d", i))
+			us = append(us, extlink.User{ID: extlink.UserID(ts), Tenant: ts})
+			ls = append(ls, extlink.Link{A: us[len(us)-2].ID, B: extlink.UserID(ts)})
+		}
+	}
+	ts := []extlink.Tenant{{ID: "t1", Policy: open}, {ID: "t2", Policy: open}}
+	for _, u := range us {
+		if u.Tenant != "t1" && u.Tenant != "t2" {
+			ts = append(ts, extlink.Tenant{ID: u.Tenant, Policy: open})
+		}
+	}
+	d, err := extlink.NewDirectory(ts, us, ls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var perr error
+	allocs := testing.AllocsPerRun(3, func() { _, perr = extlink.PlanGroup(d, "u00000", "b") })
+	if !errors.Is(perr, extlink.ErrUnreachable) || !errors.Is(perr, extlink.ErrNotLinked) {
+		t.Fatalf("got %v, want unreachable: not linked", perr)
+	}
+	if allocs > 500 {
+		t.Errorf("PlanGroup to an isolated target: %v allocations, want a few dozen", allocs)
+	}
+}

@@ -105,6 +105,15 @@ func (sd *side) hintAt(s *search, v, l int32) {
 	sd.hint[v] = l + 1
 }
 
+// frontier is the number of users the side's next level expands at most.
+func (sd *side) frontier(s *search) int {
+	n := len(sd.cur)
+	for _, t := range sd.curT {
+		n += len(s.g.members(sd.trep[t]))
+	}
+	return n
+}
+
 // grow labels every node up to level to.
 func (sd *side) grow(s *search, to int32) {
 	for sd.depth < to && !sd.done {
@@ -213,14 +222,26 @@ func (s *search) external(initial candidate) (candidate, *UnreachableError) {
 	s.m, s.t = newSide(s, s.me, s.tg), newSide(s, s.tg, s.me)
 	best := initial
 	for r := int32(1); ; r++ {
-		s.m.grow(s, r-1)
-		s.t.grow(s, r-1)
+		// The side with the smaller frontier first: if it is exhausted
+		// without meeting the other end, the other need not grow.
+		first, second := s.m, s.t
+		if second.frontier(s) < first.frontier(s) {
+			first, second = second, first
+		}
+		first.grow(s, r-1)
+		if !s.exhaustive && s.apart() {
+			break
+		}
+		second.grow(s, r-1)
 		if s.cx.stopped() {
 			return best, nil // the caller returns the context's error
 		}
 		final := s.m.done && s.t.done
 		if s.exhaustive && !final {
 			continue
+		}
+		if !final && s.apart() {
+			break // no chain joins them: the answer costs the smaller side's reach
 		}
 		bound, lim := 3*r, r-2
 		if final {
@@ -248,6 +269,18 @@ func (s *search) external(initial candidate) (candidate, *UnreachableError) {
 		return candidate{}, un(ReasonNotLinked, noNode, "")
 	}
 	return candidate{}, un(ReasonNoGroupRights, noNode, s.rme.tenant)
+}
+
+// apart reports whether one side has labelled everything it can reach
+// without reaching the other end: then no chain of people who can talk
+// joins me and target, and no external group holds both (an isolated
+// target costs what its own side reaches, not what me's side does).
+func (s *search) apart() bool {
+	if _, ok := s.t.lev(s, s.me); s.t.done && !ok {
+		return true
+	}
+	_, ok := s.m.lev(s, s.tg)
+	return s.m.done && !ok
 }
 
 // evaluate returns the best tree among those costing at most bound (it may
