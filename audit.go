@@ -90,6 +90,7 @@ func audit(ctx context.Context, d Store, t TenantID, maxSteps int, groups []Grou
 			ag = newAuditGroups(d, g, budget, groups)
 			ag.s.cx = newCanceller(ctx)
 		}
+		scratch := creatorNear(g, d, t, &cx) // else no member has a plan from scratch
 		for id := range d.Members(t) {
 			if cx.stopped() {
 				return // partial: the caller returns ctx's error
@@ -98,7 +99,10 @@ func audit(ctx context.Context, d Store, t TenantID, maxSteps int, groups []Grou
 			if !ok {
 				continue
 			}
-			es := exposures(g, me, budget, branches, &cx)
+			var es []Exposure
+			if scratch {
+				es = exposures(g, me, budget, branches, &cx)
+			}
 			if ag != nil {
 				es = ag.exposures(me, es)
 			}
@@ -126,6 +130,52 @@ func auditBudget(maxSteps int) (int32, error) {
 		return maxCost, nil
 	}
 	return int32(maxSteps), nil
+}
+
+// creatorNear reports whether a user who may create groups, and be in an
+// external group, can be reached from t's members through people who can
+// talk 1:1 and be in an external group (links and colleagues): the root of
+// every plan from scratch an audit of t counts is. It stops at the first
+// one, which in most worlds is next to t; without one it costs the region
+// reachable from t, each tenant's member list read once, so that a tenant
+// where nobody may create a group is audited in time linear in that
+// region rather than one search per member (R23).
+func creatorNear(g graph, d Store, t TenantID, cx *canceller) bool {
+	seen := map[int32]bool{}
+	tenants := map[int32]bool{}
+	var q []int32
+	visit := func(u int32) bool {
+		r := g.rec(u)
+		if seen[u] || !inM(r) {
+			return false
+		}
+		seen[u] = true
+		q = append(q, u)
+		return creates(r)
+	}
+	for id := range d.Members(t) {
+		if u, ok := g.node(id); ok && visit(u) {
+			return true
+		}
+	}
+	for len(q) > 0 && !cx.stop() {
+		v := q[len(q)-1]
+		q = q[:len(q)-1]
+		for _, u := range g.links(v) {
+			if visit(u) {
+				return true
+			}
+		}
+		if r := g.rec(v); !tenants[r.tidx] {
+			tenants[r.tidx] = true
+			for _, u := range g.members(v) {
+				if visit(u) {
+					return true
+				}
+			}
+		}
+	}
+	return cx.err != nil // cancelled: the caller stops before using it
 }
 
 // Walk phases: before the creator is placed (P); after it, its partner

@@ -162,3 +162,27 @@ func TestPlanGroupIsolatedTargetIsCheap(t *testing.T) {
 		t.Errorf("PlanGroup to an isolated target: %v allocations, want a few dozen", allocs)
 	}
 }
+
+// R23: a tenant where nobody may create a group, and nobody it can reach
+// either, is audited in time linear in its members: no exposure, and
+// allocations that grow with n, not n^2 (n=200, no limit: 23 s before).
+func TestAuditNoCreatorIsLinear(t *testing.T) {
+	run := func(n, limit int) float64 {
+		d := bigTenant(t, n)
+		return testing.AllocsPerRun(2, func() {
+			seq, err := extlink.Audit(d, "t1", limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for e := range seq {
+				t.Fatalf("n=%d: exposure %v, want none", n, e)
+			}
+		})
+	}
+	for _, limit := range []int{0, 4, 7} {
+		small, big := run(200, limit), run(800, limit)
+		if big > 8*small {
+			t.Errorf("limit %d: %v allocations for 200 members, %v for 800: superlinear", limit, small, big)
+		}
+	}
+}

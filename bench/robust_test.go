@@ -114,3 +114,35 @@ func BenchmarkPlanGroupIsolated(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAuditNoCreator audits t1 of n members where nobody may create a
+// group, half of them linked with one outsider of a tenant just as closed:
+// there is no exposure at all. It cost about n^3 (n=800, 4 steps: 6.7 s)
+// and more without a limit (n=200: 23 s). Target: within 50 ms.
+func BenchmarkAuditNoCreator(b *testing.B) {
+	for _, c := range []struct{ n, steps int }{{800, 4}, {200, 7}, {200, 0}, {100_000, 0}} {
+		closed := extlink.Policy{Works: extlink.AccessAll}
+		us := []extlink.User{{ID: "o", Tenant: "t2"}}
+		var ls []extlink.Link
+		for i := range c.n {
+			u := extlink.UserID(fmt.Sprintf("u%06d", i))
+			us = append(us, extlink.User{ID: u, Tenant: "t1"})
+			if i%2 == 0 {
+				ls = append(ls, extlink.Link{A: u, B: "o"})
+			}
+		}
+		d := extlink.MustNewDirectory([]extlink.Tenant{{ID: "t1", Policy: closed}, {ID: "t2", Policy: closed}}, us, ls)
+		b.Run(fmt.Sprintf("n=%d/steps=%d", c.n, c.steps), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				seq, err := extlink.Audit(d, "t1", c.steps)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for e := range seq {
+					b.Fatalf("exposure %v, want none", e)
+				}
+			}
+		})
+	}
+}
