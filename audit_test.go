@@ -202,3 +202,46 @@ func TestAuditMaxStepsRange(t *testing.T) {
 		}
 	}
 }
+
+// R23: a plan from an existing group in which me joins, takes the master
+// role and then invites target's chain itself. The audit's lower bound
+// counted target's chain from the group only (9 steps, from a new group),
+// and so missed PlanGroup's 8: u1 invites u5, hands it the master role, u5
+// invites u3 and appoints it, u3 invites its colleague u4, u1 (an admin)
+// leaves, u5 removes u2 and u3.
+func TestAuditGroupChainFromMe(t *testing.T) {
+	closed := extlink.Policy{Works: extlink.AccessAll, LINE: extlink.AccessAll}
+	var ts []extlink.Tenant
+	for _, id := range []extlink.TenantID{"t1", "t2", "t5"} {
+		ts = append(ts, extlink.Tenant{ID: id, Policy: closed})
+	}
+	d := extlink.MustNewDirectory(ts, []extlink.User{
+		{ID: "u1", Tenant: "t2", Role: extlink.Admin, Connected: true},
+		{ID: "u2", Tenant: "t5", Connected: true},
+		{ID: "u3", Tenant: "t1", Connected: true},
+		{ID: "u4", Tenant: "t1", Connected: true},
+		{ID: "u5", Tenant: "t2", Connected: true},
+		{ID: "u6", Tenant: "t5", Connected: true},
+	}, []extlink.Link{{A: "u1", B: "u2"}, {A: "u1", B: "u6"}, {A: "u2", B: "u3"}, {A: "u2", B: "u5"}, {A: "u3", B: "u5"}, {A: "u3", B: "u6"}, {A: "u5", B: "u6"}})
+	g, err := extlink.NewGroup(d, "u1", "u2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := extlink.PlanGroup(d, "u5", "u4", g)
+	if err != nil || len(p) != 8 {
+		t.Fatalf("PlanGroup = %d steps, %v; want 8\n%v", len(p), err, p)
+	}
+	seq, err := extlink.Audit(d, "t2", 0, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for e := range seq {
+		if e.Member == "u5" && e.Outsider == "u4" {
+			if e.Steps != 8 || e.Group != 1 {
+				t.Errorf("audit: %v from group %d, want 8 steps from group 1", e, e.Group)
+			}
+			return
+		}
+	}
+	t.Error("audit: no exposure of u5 to u4")
+}
