@@ -105,6 +105,22 @@ func (sd *side) hintAt(s *search, v, l int32) {
 	sd.hint[v] = l + 1
 }
 
+// meets reports whether a node or tenant sd labelled at its last level is
+// labelled by other too: the sides have met. It costs sd's last level.
+func (sd *side) meets(s *search, other *side) bool {
+	for _, v := range sd.cur {
+		if _, ok := other.lev(s, v); ok {
+			return true
+		}
+	}
+	for _, t := range sd.curT {
+		if _, ok := other.tl[t]; ok {
+			return true
+		}
+	}
+	return false
+}
+
 // frontier is the number of users the side's next level expands at most.
 func (sd *side) frontier(s *search) int {
 	n := len(sd.cur)
@@ -221,6 +237,10 @@ func (s *search) external(initial candidate) (candidate, *UnreachableError) {
 	}
 	s.m, s.t = newSide(s, s.me, s.tg), newSide(s, s.tg, s.me)
 	best := initial
+	// dlo is a lower bound on the hops between me and target: more than
+	// the two sides' depths while they share no node, and fixed when they
+	// first do.
+	met, dlo := false, int32(0)
 	for r := int32(1); ; r++ {
 		// The side with the smaller frontier first: if it is exhausted
 		// without meeting the other end, the other need not grow.
@@ -242,6 +262,24 @@ func (s *search) external(initial candidate) (candidate, *UnreachableError) {
 		}
 		if !final && s.apart() {
 			break // no chain joins them: the answer costs the smaller side's reach
+		}
+		if !met {
+			met = s.m.meets(s, s.t) || s.t.meets(s, s.m)
+			dlo = s.m.depth + s.t.depth + 1 // apart at these depths
+			if met {
+				dlo = s.m.depth + s.t.depth - 1 // not apart one level ago
+			}
+		}
+		if !final && r >= 3 && wInviter*dlo-2 > 3*r+1 {
+			// Every tree joining me and target holds the dlo-1 or more
+			// people between them, all but the root (or all, if me is
+			// the root) intermediaries at wInviter, and costs at least
+			// 3*dlo-2: more than this stage could stop at, so its
+			// evaluation would only be repeated, and bettered, by a later
+			// one (the last stage evaluates everything). A long chain
+			// then costs a growth a stage and a few evaluations, not one
+			// evaluation of everything labelled a stage.
+			continue
 		}
 		bound, lim := 3*r, r-2
 		if final {
