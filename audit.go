@@ -1,6 +1,7 @@
 package extlink
 
 import (
+	"context"
 	"fmt"
 	"iter"
 	"slices"
@@ -40,9 +41,12 @@ func (e Exposure) String() string {
 // never in groups) whom the member is not linked with but can end up in a
 // group of two with, by a plan of at most maxSteps steps, with the shortest
 // plan's length and the people it goes through. Steps agree with
-// [PlanGroup] for every pair. maxSteps <= 0 means no limit: in a connected
-// directory most members are then exposed to most outsiders. 4 steps is the
-// post's trick through one colleague; 7 goes through two people.
+// [PlanGroup] for every pair. maxSteps 0 means no limit, and so does any
+// maxSteps above what a plan can need (more than 2^30 steps; never a
+// truncation, so a large limit never hides an exposure, R23): in a connected
+// directory most members are then exposed to most outsiders. A negative
+// maxSteps is an error wrapping [ErrInvalid]. 4 steps is the post's trick
+// through one colleague; 7 goes through two people.
 //
 // groups are the groups that exist (R22, R23): a plan may start from one of
 // them, and an exposure through one is often shorter, or there already (0
@@ -61,31 +65,49 @@ func (e Exposure) String() string {
 // (members of the groups near the member, and people near those) is also
 // planned for with [PlanGroup].
 func Audit(d Store, t TenantID, maxSteps int, groups ...Group) (iter.Seq[Exposure], error) {
+	return audit(context.Background(), d, t, maxSteps, groups)
+}
+
+// audit is Audit whose range ends early, without a word, once ctx is done:
+// the caller asks ctx afterwards (WhatIfContext).
+func audit(ctx context.Context, d Store, t TenantID, maxSteps int, groups []Group) (iter.Seq[Exposure], error) {
 	if d == nil {
 		return nil, fmt.Errorf("extlink: audit: unknown tenant %q", t)
 	}
 	if _, ok := d.Tenant(t); !ok {
 		return nil, fmt.Errorf("extlink: audit: unknown tenant %q", t)
 	}
-	budget := int32(maxSteps)
-	if maxSteps <= 0 {
-		budget = maxCost
+	budget, err := auditBudget(maxSteps)
+	if err != nil {
+		return nil, err
 	}
 	return func(yield func(Exposure) bool) {
 		g := graphOf(d)           // per range: a generic store's graph caches what it reads
 		branches := branchCache{} // shared by the members' searches
+		cx := newCanceller(ctx)
 		var ag *auditGroups
 		if len(groups) > 0 {
 			ag = newAuditGroups(d, g, budget, groups)
+			ag.s.cx = newCanceller(ctx)
 		}
+		scratch := creatorNear(g, d, t, &cx) // else no member has a plan from scratch
 		for id := range d.Members(t) {
+			if cx.stopped() {
+				return // partial: the caller returns ctx's error
+			}
 			me, ok := g.node(id)
 			if !ok {
 				continue
 			}
-			es := exposures(g, me, budget, branches)
+			var es []Exposure
+			if scratch {
+				es = exposures(g, me, budget, branches, &cx)
+			}
 			if ag != nil {
 				es = ag.exposures(me, es)
+			}
+			if cx.stopped() || ag != nil && ag.s.cx.stopped() {
+				return // partial: the caller returns ctx's error
 			}
 			for _, e := range es {
 				if !yield(e) {
@@ -94,6 +116,66 @@ func Audit(d Store, t TenantID, maxSteps int, groups ...Group) (iter.Seq[Exposur
 			}
 		}
 	}, nil
+}
+
+// auditBudget returns the walkers' budget for maxSteps: maxCost for 0 and
+// for anything at or above it (no plan is that long: a plan takes a few steps
+// per person on its chain), so a 64-bit limit is never truncated into a small
+// one that would under-report (R23); a negative limit is refused.
+func auditBudget(maxSteps int) (int32, error) {
+	switch {
+	case maxSteps < 0:
+		return 0, errInvalidf("extlink: audit: maxSteps %d is negative; want 0 (no limit) or more", maxSteps)
+	case maxSteps == 0 || maxSteps >= int(maxCost):
+		return maxCost, nil
+	}
+	return int32(maxSteps), nil
+}
+
+// creatorNear reports whether a user who may create groups, and be in an
+// external group, can be reached from t's members through people who can
+// talk 1:1 and be in an external group (links and colleagues): the root of
+// every plan from scratch an audit of t counts is. It stops at the first
+// one, which in most worlds is next to t; without one it costs the region
+// reachable from t, each tenant's member list read once, so that a tenant
+// where nobody may create a group is audited in time linear in that
+// region rather than one search per member (R23).
+func creatorNear(g graph, d Store, t TenantID, cx *canceller) bool {
+	seen := map[int32]bool{}
+	tenants := map[int32]bool{}
+	var q []int32
+	visit := func(u int32) bool {
+		r := g.rec(u)
+		if seen[u] || !inM(r) {
+			return false
+		}
+		seen[u] = true
+		q = append(q, u)
+		return creates(r)
+	}
+	for id := range d.Members(t) {
+		if u, ok := g.node(id); ok && visit(u) {
+			return true
+		}
+	}
+	for len(q) > 0 && !cx.stop() {
+		v := q[len(q)-1]
+		q = q[:len(q)-1]
+		for _, u := range g.links(v) {
+			if visit(u) {
+				return true
+			}
+		}
+		if r := g.rec(v); !tenants[r.tidx] {
+			tenants[r.tidx] = true
+			for _, u := range g.members(v) {
+				if visit(u) {
+					return true
+				}
+			}
+		}
+	}
+	return cx.err != nil // cancelled: the caller stops before using it
 }
 
 // Walk phases: before the creator is placed (P); after it, its partner
@@ -135,6 +217,7 @@ type result struct {
 // model (plan.go) read as a walk from me along the tree path to target,
 // placing the creator on the walk or on a branch off it.
 type walker struct {
+	cx     *canceller // stops the walk once the audit's context is done
 	g      graph
 	me     int32
 	rme    rec
@@ -170,14 +253,14 @@ type branch struct {
 
 var noBranch = branch{maxCost, noNode, noNode}
 
-func exposures(g graph, me int32, budget int32, shared branchCache) []Exposure {
+func exposures(g graph, me int32, budget int32, shared branchCache, cx *canceller) []Exposure {
 	rme := g.rec(me)
 	if !inM(rme) {
 		return nil
 	}
 	w := &walker{g: g, me: me, rme: rme, budget: budget, lab: map[wstate]wlabel{}, q: newWalkHeap(g),
 		res: map[int32]*result{}, done: map[[2]int32]int32{}, br: map[int32]branch{}, mine: map[int32]bool{},
-		shared: shared}
+		shared: shared, cx: cx}
 	for _, u := range g.links(me) {
 		w.mine[u] = true
 	}
@@ -185,7 +268,7 @@ func exposures(g graph, me int32, budget int32, shared branchCache) []Exposure {
 	if creates(rme) {
 		w.push(wstate{me, phR}, wlabel{x: 0, how: howStart})
 	}
-	for w.q.Len() > 0 {
+	for w.q.Len() > 0 && !cx.stop() {
 		it := w.q.pop()
 		if l := w.lab[it.s]; l.x != it.x {
 			continue
@@ -285,6 +368,9 @@ func (w *walker) adjBut(c, u, ex int32) (int32, bool) {
 // partner, without which colleagues are skipped.
 func (w *walker) nbrs(v int32, ph uint8, x int32, yield func(u int32, colleague bool)) {
 	for _, u := range w.g.links(v) {
+		if w.cx.stop() {
+			return
+		}
 		if u != w.me && inM(w.g.rec(u)) {
 			yield(u, false)
 		}
@@ -308,6 +394,9 @@ func (w *walker) nbrs(v int32, ph uint8, x int32, yield func(u int32, colleague 
 	}
 	w.done[key] = x
 	for _, u := range w.g.members(v) {
+		if w.cx.stop() {
+			return
+		}
 		if u != v && u != w.me && inM(w.g.rec(u)) {
 			yield(u, true)
 		}

@@ -274,22 +274,23 @@ func (a *auditGroups) exposures(me int32, es []Exposure) []Exposure {
 			// where due, the joins, and the dearer of the two chains
 			// (which may share their intermediaries and source).
 			lb := size - b(in) - b(c.in) + b(in && !mS) + b(mS && c.master)
-			var cme, ct, far int32
+			var cme, ct, far, h int32
 			if !in {
 				lb += wMe
 				cme, far = cm, dm-1
 			}
 			if !c.in {
 				lb += wTarget
-				ct, far = c.chain, max(far, c.hops-1)
-				if in {
-					// me may be the source, its promotion counted above.
-					if h, ok := ms.lev(s, c.n); ok {
-						ct = min(ct, wInviter*(h-1))
-					} else {
-						ct = min(ct, wInviter*hm)
-					}
+				// target's chain starts at a member or at me: me as a
+				// member, or once it has joined and been promoted (counted
+				// above), h hops from target. me is dm hops from the
+				// group (0 as a member), so h >= c.hops-dm.
+				h = hm + 1
+				if l, ok := ms.lev(s, c.n); ok {
+					h = l
 				}
+				ct = min(c.chain, wInviter*(h-1))
+				far = max(far, c.hops-1-dm)
 			}
 			if lb+wInviter*far > a.budget {
 				if !c.in {
@@ -297,7 +298,10 @@ func (a *auditGroups) exposures(me int32, es []Exposure) []Exposure {
 				}
 				continue
 			}
-			lb += max(cme, ct)
+			if !c.in {
+				far = max(far, min(c.hops-1, h-1))
+			}
+			lb += max(cme, ct, wInviter*far)
 			if lb > a.budget {
 				continue
 			}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"math"
 	"slices"
 	"testing"
 
@@ -175,4 +176,72 @@ func TestAuditGroupsAgreeOnBigWorlds(t *testing.T) {
 			}
 		}
 	})
+}
+
+// R23: a limit above what any plan can need is no limit, never a 32-bit
+// truncation that would hide the post's exposure; a negative limit is bad
+// input.
+func TestAuditMaxStepsRange(t *testing.T) {
+	d := postWorld()
+	for _, limit := range []int{0, 4, 1 << 30, 1 << 31, 1<<32 + 3, 1<<32 + 4, math.MaxInt64} {
+		seq, err := extlink.Audit(d, "t1", limit)
+		if err != nil {
+			t.Fatalf("maxSteps %d: %v", limit, err)
+		}
+		var got []string
+		for e := range seq {
+			got = append(got, e.String())
+		}
+		if want := []string{"me -> b: 4 steps via a"}; !slices.Equal(got, want) {
+			t.Errorf("maxSteps %d: got %q, want %q", limit, got, want)
+		}
+	}
+	for _, limit := range []int{-1, math.MinInt64} {
+		if _, err := extlink.Audit(d, "t1", limit); !errors.Is(err, extlink.ErrInvalid) {
+			t.Errorf("maxSteps %d: got %v, want an error wrapping ErrInvalid", limit, err)
+		}
+	}
+}
+
+// R23: a plan from an existing group in which me joins, takes the master
+// role and then invites target's chain itself. The audit's lower bound
+// counted target's chain from the group only (9 steps, from a new group),
+// and so missed PlanGroup's 8: u1 invites u5, hands it the master role, u5
+// invites u3 and appoints it, u3 invites its colleague u4, u1 (an admin)
+// leaves, u5 removes u2 and u3.
+func TestAuditGroupChainFromMe(t *testing.T) {
+	closed := extlink.Policy{Works: extlink.AccessAll, LINE: extlink.AccessAll}
+	var ts []extlink.Tenant
+	for _, id := range []extlink.TenantID{"t1", "t2", "t5"} {
+		ts = append(ts, extlink.Tenant{ID: id, Policy: closed})
+	}
+	d := extlink.MustNewDirectory(ts, []extlink.User{
+		{ID: "u1", Tenant: "t2", Role: extlink.Admin, Connected: true},
+		{ID: "u2", Tenant: "t5", Connected: true},
+		{ID: "u3", Tenant: "t1", Connected: true},
+		{ID: "u4", Tenant: "t1", Connected: true},
+		{ID: "u5", Tenant: "t2", Connected: true},
+		{ID: "u6", Tenant: "t5", Connected: true},
+	}, []extlink.Link{{A: "u1", B: "u2"}, {A: "u1", B: "u6"}, {A: "u2", B: "u3"}, {A: "u2", B: "u5"}, {A: "u3", B: "u5"}, {A: "u3", B: "u6"}, {A: "u5", B: "u6"}})
+	g, err := extlink.NewGroup(d, "u1", "u2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := extlink.PlanGroup(d, "u5", "u4", g)
+	if err != nil || len(p) != 8 {
+		t.Fatalf("PlanGroup = %d steps, %v; want 8\n%v", len(p), err, p)
+	}
+	seq, err := extlink.Audit(d, "t2", 0, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for e := range seq {
+		if e.Member == "u5" && e.Outsider == "u4" {
+			if e.Steps != 8 || e.Group != 1 {
+				t.Errorf("audit: %v from group %d, want 8 steps from group 1", e, e.Group)
+			}
+			return
+		}
+	}
+	t.Error("audit: no exposure of u5 to u4")
 }

@@ -37,7 +37,8 @@
 //     [Decision] marshals to one JSON object, a [Group] to its [GroupState].
 //   - [Plan] and [Plan.Apply] replay a sequence of [Step]s (R21);
 //     [PlanGroup] finds the shortest one (R22), from a new group or from one
-//     of the groups that exist, and [Plan.Mermaid] and [Plan.DOT] draw it.
+//     of the groups that exist, and [Plan.Mermaid] and [Plan.DOT] draw it;
+//     [PlanGroupContext] stops when its context is done.
 //   - [Audit] streams a tenant's exposure to the trick below (R23), existing
 //     groups counted.
 //   - [Directory.With] applies a batch of [Change]s ([AddTenant],
@@ -46,11 +47,19 @@
 //     at the cost of the change, not of the directory: the old one stays
 //     unchanged and usable, so readers keep a consistent snapshot while a
 //     writer moves on (R28). Changes marshal to JSON, for a change log.
-//     [WhatIf] previews what a change would flip (R25).
+//     [WhatIf] previews what a change would flip (R25); [WhatIfContext]
+//     can be stopped.
 //
-// Bad input (a malformed directory, a bad change, a zero [Op]) is an error
-// wrapping [ErrInvalid], never [ErrDenied], so a service can tell a bad
-// request from a refusal.
+// Bad input (a malformed directory, a bad change, a zero [Op], a bad ID) is
+// an error wrapping [ErrInvalid], never [ErrDenied], so a service can tell a
+// bad request from a refusal. A user or tenant ID is non-empty valid UTF-8
+// without control characters, at most 1,024 bytes, compared by its bytes and
+// never normalized ([CheckID], R26); so no ID can break a decision's text
+// into lines.
+//
+// Every exported type's zero value is safe to call methods on: the zero
+// [Group] is no group (every operation is refused, and it restores from its
+// own state), the zero [Plan] has no steps.
 //
 // Refusals wrap [ErrDenied] and one cause sentinel, chosen in a fixed order
 // (D7), so errors.Is works and the answer is deterministic.

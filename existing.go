@@ -65,6 +65,9 @@ func (s *search) fromGiven(gs []givenGroup, bound int32) (best fromGroup, ok boo
 	best.cost = bound
 	grown := false
 	for _, gg := range gs {
+		if s.cx.stopped() {
+			return best, false
+		}
 		if c, found := s.fromGroup(gg, best.cost, &grown); found && c.cost < best.cost {
 			best, ok = c, true
 		}

@@ -2,7 +2,6 @@ package extlink
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"iter"
 	"slices"
@@ -468,7 +467,9 @@ func joinIDs(r roster, masters idSet) string {
 // or an error together with the unchanged old one. Groups are comparable with
 // [Group.Equal], not ==.
 //
-// The zero Group has no members and no master; nobody can act in it. A
+// The zero Group is no group: no home tenant, no members and no master;
+// nobody can act in it (every operation is refused with [ErrNotMember]), and
+// [RestoreGroup] gives it back from its [Group.State]. A
 // dissolved group (D4) has no members, keeps its external flag, and refuses
 // every operation with [ErrDissolved].
 type Group struct {
@@ -972,45 +973,57 @@ func (g Group) State() GroupState {
 }
 
 // RestoreGroup builds the group that s describes. It checks the state's
-// shape, not the rules: an empty home tenant, an empty or repeated member, a
-// master who is not a member, a live group without a member or without a
-// master, or a dissolved group with members are errors (ordinary ones, not
-// refusals). To apply the current directory's rules to a restored group,
-// call [Reconcile]. It does not keep s's slices.
+// shape, not the rules: an empty or bad home tenant ID, a bad member ID
+// (R26: see [CheckID]), a repeated member, a master who is not a member or
+// is named twice, a live group without a member or without a master, or a
+// dissolved group with members are errors wrapping [ErrInvalid] (not
+// refusals). The zero GroupState, the zero Group's state, gives the zero
+// Group back. To apply the current directory's rules to a restored group,
+// call [Reconcile]. It does not keep s's slices. It is O(m log m) for m
+// members and masters.
 func RestoreGroup(s GroupState) (Group, error) {
+	if s.Home == "" && !s.External && !s.Dissolved && len(s.Members) == 0 && len(s.Masters) == 0 {
+		return Group{}, nil // the zero Group
+	}
 	if s.Home == "" {
-		return Group{}, errors.New("extlink: group state: empty home tenant")
+		return Group{}, errInvalidf("extlink: group state: empty home tenant")
+	}
+	if f := idFault(string(s.Home)); f != "" {
+		return Group{}, errInvalidf("extlink: group state: home tenant: %s", f)
 	}
 	if s.Dissolved {
 		if len(s.Members) > 0 || len(s.Masters) > 0 {
-			return Group{}, errors.New("extlink: group state: a dissolved group has no members or masters")
+			return Group{}, errInvalidf("extlink: group state: a dissolved group has no members or masters")
 		}
 		return Group{home: s.Home, external: s.External, dissolved: true}, nil
 	}
 	if len(s.Members) == 0 {
-		return Group{}, errors.New("extlink: group state: a live group has a member (R19)")
+		return Group{}, errInvalidf("extlink: group state: a live group has a member (R19)")
 	}
-	for _, m := range s.Members {
-		if m == "" {
-			return Group{}, errors.New("extlink: group state: empty member ID")
+	for i, m := range s.Members {
+		if f := idFault(string(m)); f != "" {
+			return Group{}, errInvalidf("extlink: group state: member %d: %s", i+1, f)
 		}
 	}
 	r, err := newRoster(s.Members)
 	if err != nil {
-		return Group{}, fmt.Errorf("extlink: group state: member %s", strings.TrimPrefix(err.Error(), "extlink: "))
+		return Group{}, errInvalidf("extlink: group state: member %s", strings.TrimPrefix(err.Error(), "extlink: "))
 	}
-	g := Group{r: r, home: s.Home, external: s.External}
-	for _, m := range s.Masters {
+	// Sort a copy of the masters once, rather than inserting each into a
+	// growing set: that copied the set per master, O(m^2) for a group whose
+	// members are all masters.
+	masters := slices.Clone(s.Masters)
+	slices.Sort(masters)
+	for i, m := range masters {
 		switch {
 		case !r.has(m):
-			return Group{}, fmt.Errorf("extlink: group state: master %q is not a member", m)
-		case g.masters.has(m):
-			return Group{}, fmt.Errorf("extlink: group state: master %q is named twice", m)
+			return Group{}, errInvalidf("extlink: group state: master %q is not a member", m)
+		case i > 0 && masters[i-1] == m:
+			return Group{}, errInvalidf("extlink: group state: master %q is named twice", m)
 		}
-		g.masters = g.masters.with(m)
 	}
-	if len(g.masters) == 0 {
-		return Group{}, errors.New("extlink: group state: a live group has a master")
+	if len(masters) == 0 {
+		return Group{}, errInvalidf("extlink: group state: a live group has a master")
 	}
-	return g, nil
+	return Group{r: r, masters: idSet(masters), home: s.Home, external: s.External}, nil
 }

@@ -1,6 +1,7 @@
 package extlink
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -44,11 +45,28 @@ import (
 // When no plan exists the error is an *[UnreachableError], which wraps
 // [ErrUnreachable] and the sentinel of its reason, and says what would help.
 // Naming a user twice (me == target) is an ordinary error.
+//
+// PlanGroup is [PlanGroupContext] with [context.Background]: it cannot be
+// stopped.
 func PlanGroup(d Store, me, target UserID, groups ...Group) (Plan, error) {
-	return planGroup(d, me, target, false, groups)
+	return planGroup(context.Background(), d, me, target, false, groups)
 }
 
-func planGroup(d Store, me, target UserID, exhaustive bool, groups []Group) (Plan, error) {
+// PlanGroupContext is [PlanGroup] that stops when ctx is done: it then
+// returns ctx's error (context.Canceled or context.DeadlineExceeded,
+// unwrapped) and no plan. The search asks ctx every thousand or so links
+// and members it looks at, so a cancelled search returns within
+// microseconds to milliseconds whatever the directory's size; a search that
+// ends before it notices returns its answer. A ctx already done returns its
+// error at once (R22).
+func PlanGroupContext(ctx context.Context, d Store, me, target UserID, groups ...Group) (Plan, error) {
+	return planGroup(ctx, d, me, target, false, groups)
+}
+
+func planGroup(ctx context.Context, d Store, me, target UserID, exhaustive bool, groups []Group) (Plan, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if me == target {
 		return nil, fmt.Errorf("extlink: plan: me and target are both %s", me)
 	}
@@ -58,6 +76,7 @@ func planGroup(d Store, me, target UserID, exhaustive bool, groups []Group) (Pla
 		return nil, uerr
 	}
 	s.exhaustive = exhaustive
+	s.cx = newCanceller(ctx)
 	best := s.internal()
 	var scratch Plan
 	if ext, err := s.external(best); err == nil {
@@ -70,6 +89,9 @@ func planGroup(d Store, me, target UserID, exhaustive bool, groups []Group) (Pla
 			// keeps them from an external one (R12).
 			uerr = &UnreachableError{Me: me, Target: target, Reason: ReasonNoGroupRights, Tenant: s.rme.tenant}
 		}
+	}
+	if s.cx.stopped() {
+		return nil, s.cx.err
 	}
 	if best.kind != candNone {
 		p, err := s.build(best)
@@ -87,7 +109,11 @@ func planGroup(d Store, me, target UserID, exhaustive bool, groups []Group) (Pla
 		// only with a plan that applies: a group out of line with d (not
 		// reconciled since d changed) may refuse a step the model counts
 		// on, and the plan from scratch stands then.
-		if c, ok := s.fromGroups(groups, best.cost); ok {
+		c, ok := s.fromGroups(groups, best.cost)
+		if s.cx.stopped() {
+			return nil, s.cx.err
+		}
+		if ok {
 			p, err := s.buildFrom(c)
 			if err != nil {
 				return nil, err
@@ -299,11 +325,17 @@ const maxCost = int32(1 << 30)
 func (s *search) nbrs(n int32) func(func(int32) bool) {
 	return func(yield func(int32) bool) {
 		for _, u := range s.g.links(n) {
+			if s.cx.stop() {
+				return
+			}
 			if r := s.g.rec(u); inM(r) && !yield(u) {
 				return
 			}
 		}
 		for _, u := range s.g.members(n) {
+			if s.cx.stop() {
+				return
+			}
 			if r := s.g.rec(u); u != n && inM(r) && !yield(u) {
 				return
 			}

@@ -611,3 +611,70 @@ func TestPlanRenderings(t *testing.T) {
 		t.Error("unbalanced braces")
 	}
 }
+
+// genChainWorld draws long chains: a path of 4 to 40 users, each in one of
+// a few tenants with random policies, plus a few random links across the
+// path, so that me and target may be many hops apart (the stages that skip
+// their evaluation, issue 14).
+func genChainWorld(t *rapid.T) world {
+	var w world
+	nt := rapid.IntRange(2, 8).Draw(t, "tenants")
+	for i := range nt {
+		p := genPolicy(t, "policy")
+		if rapid.IntRange(0, 3).Draw(t, "open") > 0 {
+			p.Works = extlink.AccessAll
+		}
+		w.Tenants = append(w.Tenants, extlink.Tenant{ID: extlink.TenantID(fmt.Sprintf("t%d", i+1)), Policy: p})
+	}
+	n := rapid.IntRange(4, 40).Draw(t, "path")
+	have := map[[2]extlink.UserID]bool{}
+	link := func(a, b extlink.User) {
+		if a.ID == b.ID || colleagues(a, b) || have[[2]extlink.UserID{a.ID, b.ID}] || have[[2]extlink.UserID{b.ID, a.ID}] {
+			return
+		}
+		have[[2]extlink.UserID{a.ID, b.ID}] = true
+		w.Links = append(w.Links, extlink.Link{A: a.ID, B: b.ID})
+	}
+	for i := range n {
+		u := extlink.User{ID: extlink.UserID(fmt.Sprintf("c%02d", i)), Tenant: w.Tenants[rapid.IntRange(0, nt-1).Draw(t, "tenant")].ID}
+		u.Connected = rapid.IntRange(0, 9).Draw(t, "connected") != 5
+		if rapid.IntRange(0, 9).Draw(t, "admin") == 3 {
+			u.Role = extlink.Admin
+		}
+		w.Users = append(w.Users, u)
+		if i > 0 {
+			link(w.Users[i-1], u)
+		}
+	}
+	for range rapid.IntRange(0, 4).Draw(t, "extra") {
+		link(w.Users[rapid.IntRange(0, n-1).Draw(t, "a")], w.Users[rapid.IntRange(0, n-1).Draw(t, "b")])
+	}
+	return w
+}
+
+// On long chains the staged search, which skips the stages that cannot
+// stop it, finds plans as short as the exhaustive one (R22), with the same
+// reasons when there is none.
+func TestPlanGroupChainsStagedMatchesExhaustive(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		w := genChainWorld(t)
+		d := mustDir(t, w)
+		for range 6 {
+			me := rapid.SampledFrom(w.Users).Draw(t, "me").ID
+			target := rapid.SampledFrom(w.Users).Draw(t, "target").ID
+			if me == target {
+				continue
+			}
+			p, err := extlink.PlanGroup(d, me, target)
+			q, errq := extlink.PlanGroupExhaustive(d, me, target)
+			if (err == nil) != (errq == nil) || len(p) != len(q) {
+				t.Fatalf("PlanGroup(%s, %s): staged %d steps (%v), exhaustive %d (%v)\n%v\n--\n%v", me, target, len(p), err, len(q), errq, p, q)
+			}
+			if err == nil {
+				checkPlan(t, d, p, me, target)
+			} else if err.Error() != errq.Error() {
+				t.Fatalf("reasons differ: %v / %v", err, errq)
+			}
+		}
+	})
+}

@@ -105,6 +105,31 @@ func (sd *side) hintAt(s *search, v, l int32) {
 	sd.hint[v] = l + 1
 }
 
+// meets reports whether a node or tenant sd labelled at its last level is
+// labelled by other too: the sides have met. It costs sd's last level.
+func (sd *side) meets(s *search, other *side) bool {
+	for _, v := range sd.cur {
+		if _, ok := other.lev(s, v); ok {
+			return true
+		}
+	}
+	for _, t := range sd.curT {
+		if _, ok := other.tl[t]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// frontier is the number of users the side's next level expands at most.
+func (sd *side) frontier(s *search) int {
+	n := len(sd.cur)
+	for _, t := range sd.curT {
+		n += len(s.g.members(sd.trep[t]))
+	}
+	return n
+}
+
 // grow labels every node up to level to.
 func (sd *side) grow(s *search, to int32) {
 	for sd.depth < to && !sd.done {
@@ -115,6 +140,9 @@ func (sd *side) grow(s *search, to int32) {
 				return
 			}
 			for _, u := range s.g.links(v) {
+				if s.cx.stop() {
+					return
+				}
 				ru := s.g.rec(u)
 				if !inM(ru) {
 					continue
@@ -139,6 +167,9 @@ func (sd *side) grow(s *search, to int32) {
 		}
 		for _, t := range sd.curT {
 			for _, u := range s.g.members(sd.trep[t]) {
+				if s.cx.stop() {
+					break
+				}
 				if inM(s.g.rec(u)) {
 					if l, _ := sd.label0(s, u); l == k && sd.ex[u] != k {
 						expand(u)
@@ -147,8 +178,8 @@ func (sd *side) grow(s *search, to int32) {
 			}
 		}
 		sd.cur, sd.curT, sd.depth = nextEx, nextT, k+1
-		if len(nextEx) == 0 && len(nextT) == 0 {
-			sd.done = true
+		if len(nextEx) == 0 && len(nextT) == 0 || s.cx.stopped() {
+			sd.done = true // cancelled: the caller returns the context's error
 		}
 	}
 }
@@ -164,6 +195,7 @@ type search struct {
 	exhaustive bool              // run both searches to the end before choosing (tests)
 	xbDone     bool              // xb holds what plans from existing groups need (existing.go)
 	extra      map[int32][]int32 // roots found by the meet steps, with their children of another tenant
+	cx         canceller         // PlanGroupContext's context: every loop over links or members asks it
 }
 
 // xm is the cost of the path from u down to me, u and me included: u an
@@ -205,11 +237,48 @@ func (s *search) external(initial candidate) (candidate, *UnreachableError) {
 	}
 	s.m, s.t = newSide(s, s.me, s.tg), newSide(s, s.tg, s.me)
 	best := initial
+	// dlo is a lower bound on the hops between me and target: more than
+	// the two sides' depths while they share no node, and fixed when they
+	// first do.
+	met, dlo := false, int32(0)
 	for r := int32(1); ; r++ {
-		s.m.grow(s, r-1)
-		s.t.grow(s, r-1)
+		// The side with the smaller frontier first: if it is exhausted
+		// without meeting the other end, the other need not grow.
+		first, second := s.m, s.t
+		if second.frontier(s) < first.frontier(s) {
+			first, second = second, first
+		}
+		first.grow(s, r-1)
+		if !s.exhaustive && s.apart() {
+			break
+		}
+		second.grow(s, r-1)
+		if s.cx.stopped() {
+			return best, nil // the caller returns the context's error
+		}
 		final := s.m.done && s.t.done
 		if s.exhaustive && !final {
+			continue
+		}
+		if !final && s.apart() {
+			break // no chain joins them: the answer costs the smaller side's reach
+		}
+		if !met {
+			met = s.m.meets(s, s.t) || s.t.meets(s, s.m)
+			dlo = s.m.depth + s.t.depth + 1 // apart at these depths
+			if met {
+				dlo = s.m.depth + s.t.depth - 1 // not apart one level ago
+			}
+		}
+		if !final && r >= 3 && wInviter*dlo-2 > 3*r+1 {
+			// Every tree joining me and target holds the dlo-1 or more
+			// people between them, all but the root (or all, if me is
+			// the root) intermediaries at wInviter, and costs at least
+			// 3*dlo-2: more than this stage could stop at, so its
+			// evaluation would only be repeated, and bettered, by a later
+			// one (the last stage evaluates everything). A long chain
+			// then costs a growth a stage and a few evaluations, not one
+			// evaluation of everything labelled a stage.
 			continue
 		}
 		bound, lim := 3*r, r-2
@@ -227,7 +296,7 @@ func (s *search) external(initial candidate) (candidate, *UnreachableError) {
 		if c := s.evaluate(bound, lim); c.cost < best.cost {
 			best = c
 		}
-		if final || best.cost <= bound+1 {
+		if final || best.cost <= bound+1 || s.cx.stopped() {
 			break
 		}
 	}
@@ -238,6 +307,18 @@ func (s *search) external(initial candidate) (candidate, *UnreachableError) {
 		return candidate{}, un(ReasonNotLinked, noNode, "")
 	}
 	return candidate{}, un(ReasonNoGroupRights, noNode, s.rme.tenant)
+}
+
+// apart reports whether one side has labelled everything it can reach
+// without reaching the other end: then no chain of people who can talk
+// joins me and target, and no external group holds both (an isolated
+// target costs what its own side reaches, not what me's side does).
+func (s *search) apart() bool {
+	if _, ok := s.t.lev(s, s.me); s.t.done && !ok {
+		return true
+	}
+	_, ok := s.m.lev(s, s.tg)
+	return s.m.done && !ok
 }
 
 // evaluate returns the best tree among those costing at most bound (it may
@@ -310,6 +391,9 @@ func (s *search) evaluate(bound, lim int32) candidate {
 		// best children itself: the first few eligible ones, by ID, cover it.
 		n := 0
 		for _, c := range s.g.members(rep) {
+			if s.cx.stop() {
+				break
+			}
 			if rc := s.g.rec(c); inM(rc) && creates(rc) && s.pure(c) {
 				want(c)
 				if n++; n == 4 {
@@ -330,6 +414,9 @@ func (s *search) evaluate(bound, lim int32) candidate {
 	})
 	best := candidate{kind: candNone, cost: maxCost}
 	for _, c := range order {
+		if s.cx.stop() {
+			break
+		}
 		if cand := s.evalRoot(c, kids[c], &agg); cand.cost < best.cost {
 			best = cand
 		}
@@ -374,6 +461,9 @@ func (s *search) meetNext() {
 		}
 		if len(lx) <= len(ty)+len(s.g.links(y)) {
 			for _, c := range lx {
+				if s.cx.stop() {
+					return
+				}
 				rc := s.g.rec(c)
 				if colleague(rc, ry) || s.g.linkedNodes(c, y) {
 					s.addExtra(c, x)
@@ -385,11 +475,17 @@ func (s *search) meetNext() {
 			return
 		}
 		for _, c := range ty {
+			if s.cx.stop() {
+				return
+			}
 			if c != y && !colleague(s.g.rec(c), rx) && s.g.linkedNodes(c, x) {
 				s.addExtra(c, x)
 			}
 		}
 		for _, c := range s.g.links(y) {
+			if s.cx.stop() {
+				return
+			}
 			if s.g.linkedNodes(c, x) {
 				s.addExtra(c, x)
 				s.addExtra(c, y)
@@ -446,10 +542,16 @@ func (s *search) meetTenants() {
 		}
 	}
 	for _, x := range fex {
+		if s.cx.stop() {
+			return
+		}
 		visit(x)
 	}
 	if _, ok := from.tl[s.g.rec(fsrc).tidx]; ok {
 		for _, x := range s.g.members(fsrc) {
+			if s.cx.stop() {
+				return
+			}
 			if l, _ := from.lev(s, x); l == 1 {
 				visit(x)
 			}
@@ -461,6 +563,9 @@ func (s *search) meetTenants() {
 // external group with who is neither me nor target: a pure partner.
 func (s *search) pure(c int32) bool {
 	for _, q := range s.g.links(c) {
+		if s.cx.stop() {
+			return false
+		}
 		if inM(s.g.rec(q)) && q != s.me && q != s.tg {
 			return true
 		}
@@ -713,11 +818,14 @@ func (s *search) computeXb(bound int32) {
 	for t, a := range s.m.tl {
 		if b, ok := s.t.tl[t]; ok && wInviter*(a+b+2) <= limit {
 			for _, v := range s.g.members(s.m.trep[t]) {
+				if s.cx.stop() {
+					return
+				}
 				centre(v)
 			}
 		}
 	}
-	for q.Len() > 0 {
+	for q.Len() > 0 && !s.cx.stop() {
 		nc := heap.Pop(q).(nodeCost)
 		if nc.x != s.xb[nc.n] || nc.x+wInviter > limit {
 			continue

@@ -1,6 +1,7 @@
 package extlink
 
 import (
+	"context"
 	"slices"
 	"strings"
 )
@@ -65,11 +66,26 @@ func (r Report) Empty() bool {
 // master), and how the tenant's exposure to the post's trick changes,
 // counting the query's groups as each directory's Reconcile leaves them
 // (R23). It is pure: it changes neither store nor any group. An unknown
-// tenant is an error.
+// tenant is an error. It is [WhatIfContext] with [context.Background].
 func WhatIf(before, after Store, q WhatIfQuery) (Report, error) {
+	return WhatIfContext(context.Background(), before, after, q)
+}
+
+// WhatIfContext is [WhatIf] that stops when ctx is done: it then returns
+// ctx's error (unwrapped) and no report. It asks ctx every thousand or so
+// decisions, links or members it looks at, in the exposure's searches too,
+// so that a cancelled comparison returns within milliseconds (R25).
+func WhatIfContext(ctx context.Context, before, after Store, q WhatIfQuery) (Report, error) {
+	if err := ctx.Err(); err != nil {
+		return Report{}, err
+	}
+	cx := newCanceller(ctx)
 	var r Report
 	for i, a := range q.Users {
 		for _, b := range q.Users[i+1:] {
+			if cx.stop() {
+				return Report{}, cx.err
+			}
 			if a == b {
 				continue
 			}
@@ -82,6 +98,9 @@ func WhatIf(before, after Store, q WhatIfQuery) (Report, error) {
 		}
 	}
 	for i, g := range q.Groups {
+		if cx.stopped() {
+			return Report{}, cx.err
+		}
 		// What the change itself causes: a member the old directory already
 		// keeps out is not the change's doing.
 		base, n := Reconcile(before, g), Reconcile(after, g)
@@ -106,7 +125,7 @@ func WhatIf(before, after Store, q WhatIfQuery) (Report, error) {
 		if q.ExposureIgnoresGroups {
 			groups = nil
 		}
-		ex, err := exposureChanges(before, after, q.Tenant, q.MaxSteps, groups)
+		ex, err := exposureChanges(ctx, before, after, q.Tenant, q.MaxSteps, groups)
 		if err != nil {
 			return Report{}, err
 		}
@@ -116,13 +135,13 @@ func WhatIf(before, after Store, q WhatIfQuery) (Report, error) {
 }
 
 // exposureChanges merges the two audits, both sorted by member and outsider.
-func exposureChanges(before, after Store, t TenantID, maxSteps int, groups []Group) ([]ExposureChange, error) {
+func exposureChanges(ctx context.Context, before, after Store, t TenantID, maxSteps int, groups []Group) ([]ExposureChange, error) {
 	collect := func(s Store) (map[[2]UserID]int, error) {
 		gs := make([]Group, len(groups))
 		for i, g := range groups {
 			gs[i] = Reconcile(s, g)
 		}
-		seq, err := Audit(s, t, maxSteps, gs...)
+		seq, err := audit(ctx, s, t, maxSteps, gs)
 		if err != nil {
 			return nil, err
 		}
@@ -131,6 +150,9 @@ func exposureChanges(before, after Store, t TenantID, maxSteps int, groups []Gro
 			if e.Steps > 0 {
 				m[[2]UserID{e.Member, e.Outsider}] = e.Steps
 			}
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err // the audit ended early
 		}
 		return m, nil
 	}

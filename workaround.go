@@ -6,6 +6,7 @@ import (
 	"iter"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Op is one kind of step in a [Plan]. The zero Op is invalid: Apply refuses
@@ -238,7 +239,9 @@ func (p Plan) Mermaid() string {
 
 // dotQuote returns s as a DOT quoted string: a double quote and a
 // backslash are escaped with a backslash (so a label shows them as they
-// are), and control characters become spaces.
+// are), and a control character, which no valid ID holds (R26) but a plan
+// built by hand may, is written as the text \uXXXX. The mapping is
+// one-to-one, so distinct IDs stay distinct nodes.
 func dotQuote(s string) string {
 	var b strings.Builder
 	b.WriteByte('"')
@@ -247,8 +250,8 @@ func dotQuote(s string) string {
 		case r == '"' || r == '\\':
 			b.WriteByte('\\')
 			b.WriteRune(r)
-		case r < ' ' || r == 0x7f:
-			b.WriteByte(' ')
+		case unicode.IsControl(r):
+			fmt.Fprintf(&b, "\\u%04X", r)
 		default:
 			b.WriteRune(r)
 		}
@@ -257,12 +260,14 @@ func dotQuote(s string) string {
 	return b.String()
 }
 
-// mermaidText writes Mermaid's special characters as entity codes.
+// mermaidText writes Mermaid's special characters, and control
+// characters, as entity codes; '#' is one of them, so the mapping is
+// one-to-one.
 func mermaidText(s string) string {
 	var b strings.Builder
 	for _, r := range s {
-		switch r {
-		case '#', ';', ':', '\n', '\r', '"', '<', '>':
+		switch {
+		case r == '#' || r == ';' || r == ':' || r == '"' || r == '<' || r == '>' || unicode.IsControl(r):
 			b.WriteString("#" + strconv.Itoa(int(r)) + ";")
 		default:
 			b.WriteRune(r)
@@ -308,8 +313,12 @@ type StepError struct {
 	Err   error
 }
 
-// Error returns "extlink: step N: " and the step's error.
+// Error returns "extlink: step N: " and the step's error; the zero
+// StepError, which holds no error, reads "extlink: step 1 failed".
 func (e *StepError) Error() string {
+	if e.Err == nil {
+		return "extlink: step " + strconv.Itoa(e.Index+1) + " failed"
+	}
 	return "extlink: step " + strconv.Itoa(e.Index+1) + ": " + strings.TrimPrefix(e.Err.Error(), "extlink: ")
 }
 

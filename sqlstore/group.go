@@ -243,6 +243,9 @@ func groupText(id string, g extlink.Group) (string, error) {
 	case id == "" || len(id) > 1024 || !utf8.ValidString(id) || strings.ContainsRune(id, 0):
 		return "", fmt.Errorf("sqlstore: group ID %q: %w: want non-empty valid UTF-8 without NUL, at most 1,024 bytes", id, extlink.ErrInvalid)
 	}
+	if g.Equal(extlink.Group{}) { // RestoreGroup takes it back, but it is no group to store
+		return "", fmt.Errorf("sqlstore: group %q: %w: the zero Group is no group", id, extlink.ErrInvalid)
+	}
 	st := g.State()
 	if _, err := extlink.RestoreGroup(st); err != nil {
 		return "", fmt.Errorf("sqlstore: group %q: %w: %w", id, extlink.ErrInvalid, err)

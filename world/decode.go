@@ -208,6 +208,11 @@ type checker struct {
 	// problems.
 	recs  map[string][]value
 	lines []int // the offset of each line's start, once a problem needs it
+	// total counts the problems found; probs keeps the first maxProbs of
+	// them in file order (all if maxProbs <= 0).
+	total    int
+	maxProbs int
+	maxID    int // the longest ID accepted, in bytes
 }
 
 func (c *checker) add(p Problem, off int) {
@@ -218,7 +223,15 @@ func (c *checker) add(p Problem, off int) {
 	l, _ := slices.BinarySearch(c.lines, off+1)
 	p.File, p.Line, p.Col = c.file, l, off-c.lines[l-1]+1
 	c.probs = append(c.probs, p)
+	c.total++
 	c.reported[key{p.Record, p.Index, p.Field}] = true
+	if c.maxProbs > 0 && len(c.probs) >= 2*c.maxProbs {
+		// Keep the first maxProbs in file order: a stable sort keeps the
+		// order found among problems at one place, so truncating now and
+		// at the end is truncating once at the end.
+		sortProblems(c.probs)
+		c.probs = c.probs[:c.maxProbs]
+	}
 }
 
 // doc reports a problem with the document itself.
@@ -301,8 +314,23 @@ func (r *record) str(fs fields, prefix, k string, required bool) (s string, ok b
 	}
 	if s, ok = v.str(); !ok {
 		r.add(v.off, prefix+k, 0, "want a string, got %s", v.typ())
+	} else if idFields[k] {
+		r.idLen(v.off, prefix+k, s)
 	}
 	return s, ok
+}
+
+// idFields are the fields of records that hold a user or tenant ID.
+var idFields = map[string]bool{"id": true, "tenant": true, "owner": true, "user": true, "home": true}
+
+// idLen reports an ID longer than the limit (Limits.MaxIDLen) and says
+// whether it was.
+func (r *record) idLen(off int, field, s string) bool {
+	if len(s) <= r.c.maxID {
+		return false
+	}
+	r.add(off, field, extlink.R26, "ID of %d bytes, longer than %d (the decoder's MaxIDLen)", len(s), r.c.maxID)
+	return true
 }
 
 // boolean reads the boolean field k into *dst, if present.
@@ -362,19 +390,30 @@ func (r *record) ids(fs fields, k string, required bool) (out []string, offs []i
 			r.add(e.off, k+"["+strconv.Itoa(i)+"]", 0, "want a user ID (a string), got %s", e.typ())
 			continue
 		}
+		r.idLen(e.off, k+"["+strconv.Itoa(i)+"]", s) // kept, so that nothing else follows from it
 		out = append(out, s)
 		offs = append(offs, e.off)
 	}
 	return out, offs, true
 }
 
+// idMsg says what is wrong with a bad ID (R26), without the package
+// prefix.
+func idMsg(id string) string {
+	return strings.TrimPrefix(extlink.CheckID(id).Error(), "extlink: ")
+}
+
 // decode parses and checks a world document.
-func decode(name string, data []byte) (*World, error) {
-	c := &checker{file: name, data: data, reported: map[key]bool{}, bad: map[key]bool{}, recs: map[string][]value{}}
+func decode(name string, data []byte, lim Limits) (*World, error) {
+	c := &checker{file: name, data: data, reported: map[key]bool{}, bad: map[key]bool{}, recs: map[string][]value{},
+		maxProbs: lim.problems(), maxID: lim.idLen()}
 	w := c.world()
-	if len(c.probs) > 0 {
+	if c.total > 0 {
 		sortProblems(c.probs)
-		return nil, &Error{File: name, Problems: c.probs}
+		if c.maxProbs > 0 && len(c.probs) > c.maxProbs {
+			c.probs = c.probs[:c.maxProbs]
+		}
+		return nil, &Error{File: name, Problems: slices.Clip(c.probs), More: c.total - len(c.probs)}
 	}
 	return w, nil
 }
@@ -393,6 +432,20 @@ func lineStarts(data []byte) []int {
 // world checks the whole document and returns the world if it found no
 // problem.
 func (c *checker) world() *World {
+	// JSON decoding would turn invalid UTF-8 into U+FFFD, making two
+	// distinct IDs one: refuse the file instead (R26).
+	if !utf8.Valid(c.data) {
+		off := 0
+		for off < len(c.data) {
+			r, n := utf8.DecodeRune(c.data[off:])
+			if r == utf8.RuneError && n == 1 {
+				break
+			}
+			off += n
+		}
+		c.doc(off, "invalid UTF-8: a world file is UTF-8, and IDs are never normalized (R26)")
+		return nil
+	}
 	dec := json.NewDecoder(bytes.NewReader(c.data))
 	var raw json.RawMessage
 	if err := dec.Decode(&raw); err != nil {
@@ -449,7 +502,7 @@ func (c *checker) world() *World {
 	case err != nil:
 		c.doc(top.off, "%s", strings.TrimPrefix(err.Error(), "extlink: "))
 	}
-	if len(c.probs) > 0 {
+	if c.total > 0 {
 		return nil
 	}
 	w := &World{Directory: d}
@@ -575,6 +628,12 @@ func (c *checker) links(vs []value) []extlink.Link {
 				r.add(ends[k].off, "["+strconv.Itoa(k)+"]", 0, "want a user ID (a string), got %s", ends[k].typ())
 			}
 		}
+		for k, id := range []string{a, b} {
+			if len(id) > c.maxID {
+				r := c.record("links", i, e)
+				r.idLen(ends[k].off, "["+strconv.Itoa(k)+"]", id)
+			}
+		}
 		out[i] = extlink.Link{A: extlink.UserID(a), B: extlink.UserID(b)}
 	}
 	return out
@@ -654,7 +713,7 @@ func (c *checker) groups(vs []value, tset map[extlink.TenantID]bool, uset map[ex
 			continue
 		}
 		r.id = peek(ms, "name")
-		before := len(c.probs)
+		before := c.total
 		fs := r.fields(ms, "", "name", "members", "masters", "external", "home", "dissolved")
 		var s extlink.GroupState
 		name, nok := r.str(fs, "", "name", false)
@@ -673,6 +732,9 @@ func (c *checker) groups(vs []value, tset map[extlink.TenantID]bool, uset map[ex
 		case hok && home == "":
 			r.add(fs.off("home"), "home", 0, "empty tenant ID")
 			hok = false
+		case hok && extlink.CheckID(home) != nil:
+			r.add(fs.off("home"), "home", extlink.R26, "%s", idMsg(home))
+			hok = false
 		case hok && !tset[s.Home]:
 			r.add(fs.off("home"), "home", 0, "unknown tenant %q", home)
 			hok = false
@@ -686,6 +748,10 @@ func (c *checker) groups(vs []value, tset map[extlink.TenantID]bool, uset map[ex
 			switch {
 			case m == "":
 				r.add(moffs[k], field, 0, "empty user ID")
+			case len(m) > r.c.maxID:
+				// reported by ids
+			case extlink.CheckID(m) != nil:
+				r.add(moffs[k], field, extlink.R26, "%s", idMsg(m))
 			case in[m]:
 				r.add(moffs[k], field, 0, "%q is named twice", m)
 			case !known:
@@ -702,6 +768,10 @@ func (c *checker) groups(vs []value, tset map[extlink.TenantID]bool, uset map[ex
 		for k, m := range masters {
 			field := "masters[" + strconv.Itoa(k) + "]"
 			switch {
+			case len(m) > r.c.maxID:
+				// reported by ids
+			case extlink.CheckID(m) != nil:
+				r.add(soffs[k], field, extlink.R26, "%s", idMsg(m))
 			case master[m]:
 				r.add(soffs[k], field, 0, "%q is named twice", m)
 			case !in[m]:
@@ -720,7 +790,7 @@ func (c *checker) groups(vs []value, tset map[extlink.TenantID]bool, uset map[ex
 		case !s.Dissolved && sthere && len(s.Masters) == 0 && len(s.Members) > 0:
 			r.add(fs.off("masters"), "masters", extlink.R15, "a live group has a master")
 		}
-		if len(c.probs) > before {
+		if c.total > before {
 			continue
 		}
 		g, err := extlink.RestoreGroup(s)

@@ -29,8 +29,8 @@ func problems(t *testing.T, in string) []string {
 	if !errors.As(err, &we) {
 		t.Fatalf("error %T %v, want a *world.Error", err, err)
 	}
-	if errors.Is(err, extlink.ErrDenied) {
-		t.Errorf("a world file's problem wraps ErrDenied")
+	if errors.Is(err, extlink.ErrDenied) || !errors.Is(err, extlink.ErrInvalid) {
+		t.Errorf("a world file's problem wraps ErrDenied or not ErrInvalid")
 	}
 	var out []string
 	for _, p := range we.Problems {
@@ -187,6 +187,17 @@ func TestDecodeProblems(t *testing.T) {
 			`w.json:6:19: groups[4]: members[1]: want a user ID (a string), got a number`,
 			`w.json:6:34: groups[4]: masters: want an array of user IDs, got a string`,
 			`w.json:7:13: groups[5]: members: a dissolved group has no members (D4)`,
+		}},
+		{"bad IDs (R26)", `{"tenants": [{"id": "t1"}, {"id": "t\u0007"}], "users": [{"id": "a\nb", "tenant": "t1"}, {"id": "a", "tenant": "t1"}],
+"groups": [{"home": "t\u0000", "members": ["a"], "masters": ["a"]}, {"home": "t1", "members": ["a", "a\u0085"], "masters": ["a", "\u0001"]}]}`, []string{
+			`w.json:1:35: tenants[1] "t\a": id: ID holds the control character U+0007 (R26)`,
+			`w.json:1:65: users[0] "a\nb": id: ID holds the control character U+000A (R26)`,
+			`w.json:2:21: groups[0]: home: ID holds the control character U+0000 (R26)`,
+			`w.json:2:101: groups[1]: members[1]: ID holds the control character U+0085 (R26)`,
+			`w.json:2:130: groups[1]: masters[1]: ID holds the control character U+0001 (R26)`,
+		}},
+		{"invalid UTF-8 (R26)", "{\"tenants\": [{\"id\": \"t\xff\"}],\n\"users\": [{\"id\": \"a\xfe\"}]}", []string{
+			`w.json:1:23: invalid UTF-8: a world file is UTF-8, and IDs are never normalized (R26)`,
 		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

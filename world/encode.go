@@ -96,10 +96,11 @@ func (w World) file() fileWorld {
 }
 
 // UnmarshalJSON decodes and checks a world document like [Decode], for a
-// world embedded in a larger JSON document; its problems name no file, and
+// world embedded in a larger JSON document, within the default [Limits] but
+// MaxBytes; its problems name no file, and
 // their lines and columns count within the world's own text.
 func (w *World) UnmarshalJSON(data []byte) error {
-	n, err := decode("", data)
+	n, err := decode("", data, Limits{}) // its size is the caller's to bound
 	if err != nil {
 		return err
 	}

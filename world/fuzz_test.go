@@ -13,7 +13,9 @@ import (
 // FuzzDecode checks that Decode never panics, and either returns a world
 // or a *world.Error with at least one well-placed problem; a world it
 // returns encodes to a document that decodes to the same world. The seed
-// corpus is testdata/fuzz/FuzzDecode plus the example worlds.
+// corpus is testdata/fuzz/FuzzDecode plus the example worlds and the
+// adversarial ones of issue 14: bad IDs, invalid UTF-8, a group whose
+// members are all masters.
 func FuzzDecode(f *testing.F) {
 	files, _ := filepath.Glob("../examples/*.json")
 	for _, name := range files {
@@ -21,6 +23,9 @@ func FuzzDecode(f *testing.F) {
 			f.Add(b)
 		}
 	}
+	f.Add([]byte(`{"tenants": [{"id": "t\u0007"}], "users": [{"id": "a\nb", "tenant": "t1"}], "groups": [{"home": "t1", "members": ["a\u0085"], "masters": ["a"]}]}`))
+	f.Add([]byte("{\"tenants\": [{\"id\": \"t\xff\"}], \"users\": [{\"id\": \"a\xfe\"}]}"))
+	f.Add(bigGroup(300))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		w, err := world.Decode("fuzz.json", bytes.NewReader(data))
 		if (w == nil) == (err == nil) {

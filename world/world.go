@@ -46,6 +46,14 @@
 // group, masters who are not members). Each [Problem] names the file, its
 // line and column, the record (its array, index and ID) and the field.
 // Decode never panics.
+//
+// # Limits
+//
+// A file may come from untrusted hands: [Decode] refuses a document larger
+// than 256 MiB, an ID longer than 1,024 bytes and a file that is not valid
+// UTF-8 (IDs are never normalized, R26), and lists the first 100 problems
+// in file order, then how many more ([Error.More]); its time and memory are
+// near-linear in the document's size. [DecodeLimits] sets other [Limits].
 package world
 
 import (
@@ -103,16 +111,73 @@ func (w *World) Book(t extlink.TenantID) []extlink.Contact {
 	return out
 }
 
-// Decode reads one world document from r and checks it. name is the file's
-// name, used in error messages. On any problem it returns a nil World and a
-// *[Error] listing every problem found; a read error is returned wrapped,
-// prefixed with name. It keeps the whole document in memory while it works.
+// Decode reads one world document from r and checks it, within the default
+// [Limits]. name is the file's name, used in error messages. On any problem
+// it returns a nil World and a *[Error] listing the problems found (the
+// first 100, and how many more); a read error is returned wrapped, prefixed
+// with name. It keeps the whole document in memory while it works, and its
+// time and memory are O(n log n) in the document's size n.
 func Decode(name string, r io.Reader) (*World, error) {
+	return DecodeLimits(name, r, Limits{})
+}
+
+// The default limits of [Decode].
+const (
+	DefaultMaxBytes    = 256 << 20 // 256 MiB: some million users
+	DefaultMaxProblems = 100
+)
+
+// Limits bound what [DecodeLimits] accepts and reports, so that a service
+// can read files from untrusted hands. The zero Limits are Decode's.
+type Limits struct {
+	// MaxBytes is the largest document read: a larger one is refused
+	// with an [Error] saying so, after reading MaxBytes+1 bytes. 0 means
+	// DefaultMaxBytes; negative, no limit.
+	MaxBytes int64
+	// MaxProblems is how many problems an [Error] lists, the first ones
+	// in file order; Error.More counts the rest. 0 means
+	// DefaultMaxProblems; negative, all of them.
+	MaxProblems int
+	// MaxIDLen is the longest user or tenant ID, in bytes. 0, or anything
+	// above 1,024, means 1,024: no directory holds a longer ID (R26).
+	MaxIDLen int
+}
+
+func (l Limits) bytes() int64 {
+	if l.MaxBytes == 0 {
+		return DefaultMaxBytes
+	}
+	return l.MaxBytes
+}
+
+func (l Limits) problems() int {
+	if l.MaxProblems == 0 {
+		return DefaultMaxProblems
+	}
+	return l.MaxProblems
+}
+
+func (l Limits) idLen() int {
+	if l.MaxIDLen <= 0 || l.MaxIDLen > 1024 {
+		return 1024
+	}
+	return l.MaxIDLen
+}
+
+// DecodeLimits is [Decode] within the limits lim.
+func DecodeLimits(name string, r io.Reader, lim Limits) (*World, error) {
+	if max := lim.bytes(); max >= 0 {
+		r = io.LimitReader(r, max+1)
+	}
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	return decode(name, data)
+	if max := lim.bytes(); max >= 0 && int64(len(data)) > max {
+		return nil, &Error{File: name, Problems: []Problem{{File: name, Index: -1,
+			Msg: fmt.Sprintf("the document is larger than %d bytes, the decoder's MaxBytes", max)}}}
+	}
+	return decode(name, data, lim)
 }
 
 // ReadFile opens the named file and decodes it with [Decode].
@@ -175,23 +240,31 @@ func (p Problem) String() string {
 // file. It is what [Decode] returns for input it rejects.
 type Error struct {
 	File     string
-	Problems []Problem
+	Problems []Problem // the first ones, in file order: at most Limits.MaxProblems
+	More     int       // the problems found beyond those listed
 }
+
+// Unwrap returns [extlink.ErrInvalid]: a world file's problems are bad
+// input, never a refusal.
+func (e *Error) Unwrap() error { return extlink.ErrInvalid }
 
 // Error returns the one problem as a line, or a header line followed by
 // every problem, one a line, indented by a tab.
 func (e *Error) Error() string {
-	if len(e.Problems) == 1 {
+	if len(e.Problems) == 1 && e.More == 0 {
 		return e.Problems[0].String()
 	}
 	var b strings.Builder
 	if e.File != "" {
 		b.WriteString(e.File + ": ")
 	}
-	fmt.Fprintf(&b, "invalid world: %d problems:", len(e.Problems))
+	fmt.Fprintf(&b, "invalid world: %d problems:", len(e.Problems)+e.More)
 	for _, p := range e.Problems {
 		b.WriteString("\n\t")
 		b.WriteString(p.String())
+	}
+	if e.More > 0 {
+		fmt.Fprintf(&b, "\n\tand %d more", e.More)
 	}
 	return b.String()
 }
