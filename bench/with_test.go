@@ -305,23 +305,12 @@ func BenchmarkTalkAfterChanges(b *testing.B) {
 	}
 	qs := queries(b, w)
 	w, cs = nil, nil
-	mask := len(qs) - 1
 	for _, dir := range []struct {
 		name string
 		d    func() *extlink.Directory
 	}{{"changed", func() *extlink.Directory { return d }}, {"fresh", func() *extlink.Directory { return rebuild(b, d) }}} {
 		b.Run(fmt.Sprintf("users=%d/dir=%s", n, dir.name), func(b *testing.B) {
-			d := dir.d()
-			runtime.GC()
-			b.ReportAllocs()
-			allowed := 0
-			for i := 0; b.Loop(); i++ {
-				q := &qs[i&mask]
-				if extlink.CanTalk(d, q.from, q.to).Allowed {
-					allowed++
-				}
-			}
-			b.ReportMetric(float64(allowed)/float64(b.N), "allowed/op")
+			decideTalk(b, dir.d(), qs)
 		})
 	}
 }
