@@ -302,6 +302,12 @@ func (a *auditGroups) exposures(me int32, es []Exposure) []Exposure {
 				far = max(far, min(c.hops-1, h-1))
 			}
 			lb += max(cme, ct, wInviter*far)
+			if !in && !c.in {
+				// target may itself be an intermediary of me's chain (me
+				// reached through target), promoted but never an exit:
+				// allow one intermediary less than the chains counted.
+				lb -= wInviter
+			}
 			if lb > a.budget {
 				continue
 			}

@@ -245,3 +245,37 @@ func TestAuditGroupChainFromMe(t *testing.T) {
 	}
 	t.Error("audit: no exposure of u5 to u4")
 }
+
+// R23 with an existing group, where me is reached through target itself:
+// u1 (a member) invites u5, the target, who invites u2, who invites u6,
+// me. The audit's bound counted u5 as a full intermediary of me's chain
+// and kept the plan from scratch, one step longer (found by CI's longer
+// property run).
+func TestAuditTargetOnMesChain(t *testing.T) {
+	all := extlink.Policy{Works: extlink.AccessAll, LINE: extlink.AccessAll}
+	creators := all
+	creators.MembersCreateGroups = true
+	d := extlink.MustNewDirectory(
+		[]extlink.Tenant{{ID: "t1", Policy: extlink.Policy{LINE: extlink.AccessAll}}, {ID: "t2", Policy: all}, {ID: "t3", Policy: all}, {ID: "t4", Policy: creators}},
+		[]extlink.User{{ID: "u1", Tenant: "t2", Connected: true}, {ID: "u2", Tenant: "t3", Connected: true}, {ID: "u3", Tenant: "t4", Connected: true},
+			{ID: "u4", Tenant: "t1", Connected: true}, {ID: "u5", Tenant: "t2", Connected: true}, {ID: "u6", Tenant: "t3", Connected: true}},
+		[]extlink.Link{{A: "u1", B: "u3"}, {A: "u1", B: "u4"}, {A: "u2", B: "u4"}, {A: "u2", B: "u5"}, {A: "u3", B: "u4"}, {A: "u4", B: "u5"}, {A: "u4", B: "u6"}},
+	)
+	g, err := extlink.NewGroup(d, "u3", "u1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := extlink.PlanGroup(d, "u6", "u5", g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seq, err := extlink.Audit(d, "t3", 0, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for e := range seq {
+		if e.Member == "u6" && e.Outsider == "u5" && e.Steps != len(p) {
+			t.Fatalf("audit: %d steps, PlanGroup: %d (%v)", e.Steps, len(p), p)
+		}
+	}
+}
