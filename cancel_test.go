@@ -186,3 +186,34 @@ func TestAuditNoCreatorIsLinear(t *testing.T) {
 		}
 	}
 }
+
+// R22: whenever the context runs out, during the search or while the plan
+// is built from it, PlanGroupContext returns either the whole plan or the
+// context's error, never a plan or error of a search cut short. (Building
+// walks neighbours too; a deadline that fell there gave "plan chain
+// broken".)
+func TestPlanGroupContextAnyDeadline(t *testing.T) {
+	const l = 1000
+	chain := chainWorld(t, l)
+	target := extlink.UserID(fmt.Sprintf("c%d", l))
+	want, err := extlink.PlanGroup(chain, "c0", target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if _, err := extlink.PlanGroup(chain, "c0", target); err != nil {
+		t.Fatal(err)
+	}
+	full := time.Since(start)
+	for i := range 60 {
+		ctx, cancel := context.WithTimeout(context.Background(), full*time.Duration(i)/40)
+		p, err := extlink.PlanGroupContext(ctx, chain, "c0", target)
+		cancel()
+		switch {
+		case err == nil && !cmp.Equal(p, want):
+			t.Fatalf("deadline %d/40 of a search: a different plan of %d steps", i, len(p))
+		case err != nil && !errors.Is(err, context.DeadlineExceeded):
+			t.Fatalf("deadline %d/40 of a search: %v", i, err)
+		}
+	}
+}

@@ -95,6 +95,11 @@ func planGroup(ctx context.Context, d Store, me, target UserID, exhaustive bool,
 	}
 	if best.kind != candNone {
 		p, err := s.build(best)
+		if s.cx.stopped() {
+			// Building walks neighbours too, and stops with the search: a
+			// plan cut short by the context is no plan.
+			return nil, s.cx.err
+		}
 		if err == nil && len(p) != int(best.cost) {
 			// The cost model and the plan it stands for must agree.
 			err = fmt.Errorf("extlink: internal error: a plan of cost %d came out as %d steps", best.cost, len(p))
@@ -115,6 +120,9 @@ func planGroup(ctx context.Context, d Store, me, target UserID, exhaustive bool,
 		}
 		if ok {
 			p, err := s.buildFrom(c)
+			if s.cx.stopped() {
+				return nil, s.cx.err
+			}
 			if err != nil {
 				return nil, err
 			}
