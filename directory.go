@@ -848,6 +848,14 @@ func (d *Directory) AllLinks() iter.Seq[Link] {
 	}
 }
 
+// GoString describes d by its size, "extlink.Directory{users: 3, tenants:
+// 2, links: 1}", for test failures and debuggers that would otherwise
+// print its internals.
+func (d *Directory) GoString() string {
+	u, t, l := d.Len()
+	return fmt.Sprintf("extlink.Directory{users: %d, tenants: %d, links: %d}", u, t, l)
+}
+
 // Len returns the number of users, tenants and distinct links.
 func (d *Directory) Len() (users, tenants, links int) {
 	if d == nil {

@@ -2,13 +2,22 @@ package extlink
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 )
 
 // WhatIfQuery says what [WhatIf] compares.
 type WhatIfQuery struct {
-	Users    []UserID // talk and call decisions between every two of these
+	Users []UserID // talk and call decisions between every two of these
+	// Around asks for the talk and call decisions between each of these
+	// users and everyone who is their colleague or linked with them, in
+	// either directory: every decision of theirs that can flip, since only
+	// colleagues and linked users are ever allowed to talk or call (R1,
+	// R2). Give the users a change touches (see [Touched]) and the cost
+	// follows the change, not the square of the directory (R25). Pairs
+	// also among Users are compared once.
+	Around   []UserID
 	Groups   []Group  // groups to reconcile with the new directory (R20); the exposure counts them (R23)
 	Tenant   TenantID // whose exposure (R23) to compare; empty for none
 	MaxSteps int      // the exposure's limit, as for [Audit]
@@ -81,21 +90,33 @@ func WhatIfContext(ctx context.Context, before, after Store, q WhatIfQuery) (Rep
 	}
 	cx := newCanceller(ctx)
 	var r Report
+	compare := func(a, b UserID) {
+		for _, decide := range [...]func(Store, UserID, UserID) Decision{CanTalk, CanCall} {
+			x, y := decide(before, a, b), decide(after, a, b)
+			if x.Allowed != y.Allowed {
+				r.Flips = append(r.Flips, Flip{Before: x, After: y})
+			}
+		}
+	}
 	for i, a := range q.Users {
 		for _, b := range q.Users[i+1:] {
 			if cx.stop() {
 				return Report{}, cx.err
 			}
-			if a == b {
-				continue
-			}
-			for _, decide := range [...]func(Store, UserID, UserID) Decision{CanTalk, CanCall} {
-				x, y := decide(before, a, b), decide(after, a, b)
-				if x.Allowed != y.Allowed {
-					r.Flips = append(r.Flips, Flip{Before: x, After: y})
-				}
+			if a != b {
+				compare(a, b)
 			}
 		}
+	}
+	pairs, err := aroundPairs(&cx, before, after, q)
+	if err != nil {
+		return Report{}, err
+	}
+	for _, p := range pairs {
+		if cx.stop() {
+			return Report{}, cx.err
+		}
+		compare(p[0], p[1])
 	}
 	for i, g := range q.Groups {
 		if cx.stopped() {
@@ -132,6 +153,85 @@ func WhatIfContext(ctx context.Context, before, after Store, q WhatIfQuery) (Rep
 		r.Exposure = ex
 	}
 	return r, nil
+}
+
+// aroundPairs returns the pairs of q.Around's users with their colleagues
+// and linked users, in either directory, each once and not among q.Users,
+// ordered by the two IDs.
+func aroundPairs(cx *canceller, before, after Store, q WhatIfQuery) ([][2]UserID, error) {
+	if len(q.Around) == 0 {
+		return nil, nil
+	}
+	users := map[UserID]bool{}
+	for _, u := range q.Users {
+		users[u] = true
+	}
+	seen := map[[2]UserID]bool{}
+	var out [][2]UserID
+	add := func(a, b UserID) {
+		if a == b || users[a] && users[b] {
+			return
+		}
+		if b < a {
+			a, b = b, a
+		}
+		if p := [2]UserID{a, b}; !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	for _, a := range q.Around {
+		for _, s := range [...]Store{before, after} {
+			u, ok := s.User(a)
+			if !ok {
+				continue
+			}
+			for b := range s.Links(a) {
+				if cx.stop() {
+					return nil, cx.err
+				}
+				add(a, b)
+			}
+			if u.Kind == WorksUser {
+				for b := range s.Members(u.Tenant) {
+					if cx.stop() {
+						return nil, cx.err
+					}
+					add(a, b)
+				}
+			}
+		}
+	}
+	slices.SortFunc(out, func(x, y [2]UserID) int {
+		if c := strings.Compare(string(x[0]), string(y[0])); c != 0 {
+			return c
+		}
+		return strings.Compare(string(x[1]), string(y[1]))
+	})
+	return out, nil
+}
+
+// Touched returns the users whose talk and call decisions the changes can
+// change, in d, the directory they apply to, in ID order: the users a change
+// names, both ends of a link added or removed, and every member of a
+// tenant whose policy is set. It is what [WhatIfQuery].Around wants.
+func Touched(d Store, changes ...Change) []UserID {
+	set := map[UserID]bool{}
+	for _, c := range changes {
+		switch c.Op {
+		case ChangePolicy:
+			if d != nil {
+				for u := range d.Members(c.Tenant.ID) {
+					set[u] = true
+				}
+			}
+		case ChangeConnected, ChangeAddUser, ChangeSetUser, ChangeRemoveUser:
+			set[c.User.ID] = true
+		case ChangeAddLink, ChangeRemoveLink:
+			set[c.Link.A], set[c.Link.B] = true, true
+		}
+	}
+	return slices.Sorted(maps.Keys(set))
 }
 
 // exposureChanges merges the two audits, both sorted by member and outsider.

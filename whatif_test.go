@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/extlink/extlink"
+	"github.com/extlink/extlink/extlinktest"
 	"github.com/google/go-cmp/cmp"
 	"pgregory.net/rapid"
 )
@@ -207,4 +208,39 @@ func TestWhatIfCountsOnlyTheChange(t *testing.T) {
 	if got := r.Removals[0].Removed; !slices.Equal(got, []extlink.UserID{"n"}) {
 		t.Errorf("removed %v, want only n", got)
 	}
+}
+
+// R25: the decisions around the users a change touches are every decision
+// that flips: WhatIf with Around set to Touched finds exactly the flips
+// that comparing every pair of users finds, in the same order.
+func TestWhatIfAroundTouched(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		d := extlinktest.Directories(extlinktest.Config{}).Draw(t, "directory")
+		batch := extlinktest.ValidChanges(d, extlinktest.Config{}).Draw(t, "changes")
+		after, err := d.With(batch...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var all []extlink.UserID
+		for u := range d.Users() {
+			all = append(all, u.ID)
+		}
+		for u := range after.Users() {
+			if !slices.Contains(all, u.ID) {
+				all = append(all, u.ID)
+			}
+		}
+		slices.Sort(all)
+		every, err := extlink.WhatIf(d, after, extlink.WhatIfQuery{Users: all})
+		if err != nil {
+			t.Fatal(err)
+		}
+		around, err := extlink.WhatIf(d, after, extlink.WhatIfQuery{Around: extlink.Touched(d, batch...)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(every.Flips, around.Flips); diff != "" {
+			t.Fatalf("%v: flips (-every pair +around the touched):\n%s", batch, diff)
+		}
+	})
 }

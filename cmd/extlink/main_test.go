@@ -392,7 +392,7 @@ func TestJSONShapes(t *testing.T) {
 		"exposures[]": {"member", "outsider", "steps", "via", "group", "groupName"},
 	}
 	whatifShape := map[string][]string{
-		"":                 {"changes", "users", "groups", "tenant", "maxSteps", "empty", "flips", "removals", "exposure"},
+		"":                 {"changes", "users", "around", "groups", "tenant", "maxSteps", "empty", "flips", "removals", "exposure"},
 		"changes[]":        {"change", "text"},
 		"flips[]":          {"action", "by", "who", "text", "before", "after"},
 		"flips[].before":   decision,

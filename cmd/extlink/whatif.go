@@ -41,8 +41,11 @@ interchangeable for calls, leave and connected.
 Flags:
   -world FILE     the world file (required)
   -change C       a change, as above (at least one)
-  -users U,U,...  compare decisions between these users only (default: every
-                  user of the world, which for U users is U*(U-1) decisions)
+  -users U,U,...  compare decisions between these users only (default: the
+                  decisions of every user the changes touch, a member of a
+                  tenant whose policy changes, a user connected or
+                  disconnected, the ends of a link, with anyone: every
+                  decision that can flip, at the cost of the change)
   -tenant T       also compare T's exposure (off without it)
   -max-steps N    the exposure's longest plan (default 4; 0 for no limit);
                   only with -tenant
@@ -65,7 +68,9 @@ as groups[INDEX]. The json form is one object whose keys are always present:
 
   {
     "changes": [{"change": "t1.works=off", "text": "t1's policy becomes ..."}],
-    "users": ["a", "b", "me"],   the users compared
+    "users": ["a", "b", "me"],   the users compared: with -users, the decisions among them;
+                                 without, the users the changes touch
+    "around": true,              true without -users: users' decisions with anyone
     "groups": ["launch"],        the groups compared, as shown in the text form
     "tenant": "",                -tenant, or ""
     "maxSteps": 0,               the exposure's limit; 0 for none or without -tenant
@@ -101,6 +106,7 @@ Examples:
 type whatifResult struct {
 	Changes  []changeJSON   `json:"changes"`
 	Users    []string       `json:"users"`
+	Around   bool           `json:"around"`
 	Groups   []string       `json:"groups"`
 	Tenant   string         `json:"tenant"`
 	MaxSteps int            `json:"maxSteps"`
@@ -223,10 +229,6 @@ func runWhatif(c *command, args []string, stdin io.Reader, stdout, stderr io.Wri
 			}
 			q.Users = append(q.Users, extlink.UserID(u))
 		}
-	} else {
-		for u := range before.Users() {
-			q.Users = append(q.Users, u.ID)
-		}
 	}
 	res.Users = ids(q.Users)
 	for i, g := range w.Groups {
@@ -241,6 +243,7 @@ func runWhatif(c *command, args []string, stdin io.Reader, stdout, stderr io.Wri
 	// world as the ones before it left it, and a failure names its -change.
 	after := before
 	bad := false
+	var applied []extlink.Change
 	for _, text := range changes {
 		ch, err := parseChange(after, text)
 		if err == nil {
@@ -257,9 +260,17 @@ func runWhatif(c *command, args []string, stdin io.Reader, stdout, stderr io.Wri
 			continue
 		}
 		res.Changes = append(res.Changes, changeJSON{text, ch.String()})
+		applied = append(applied, ch)
 	}
 	if bad {
 		return exitUsage
+	}
+	if !set["users"] {
+		// Every decision that can flip is one of a user the changes touch
+		// with a colleague or a linked user: the cost follows the change
+		// (R25), not the square of the world.
+		q.Around = extlink.Touched(before, applied...)
+		res.Users, res.Around = ids(q.Around), true
 	}
 
 	r, err := extlink.WhatIf(before, after, q)
@@ -313,7 +324,11 @@ func writeWhatifText(out io.Writer, r whatifResult) {
 			fmt.Fprintln(out, "  none")
 		}
 	}
-	section(fmt.Sprintf("Decisions that would flip, among %s (R25):", count(len(r.Users), "user")), len(r.Flips))
+	among := fmt.Sprintf("among %s", count(len(r.Users), "user"))
+	if r.Around {
+		among = fmt.Sprintf("of the %s the changes touch, with anyone", count(len(r.Users), "user"))
+	}
+	section(fmt.Sprintf("Decisions that would flip, %s (R25):", among), len(r.Flips))
 	for _, f := range r.Flips {
 		fmt.Fprintf(out, "  %s\n", f.Text)
 	}
