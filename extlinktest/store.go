@@ -39,7 +39,9 @@ type newStoreFunc = func(tenants []extlink.Tenant, users []extlink.User, links [
 //     agree (run the test with -race to catch a data race);
 //   - Decisions: CanTalk, CanCall, CanEmail and ContactCard;
 //   - Groups: NewGroup, NewRoom and the room's Invite and Convert,
-//     CanInvite, and every group operation, on groups drawn by [Groups];
+//     CanInvite, every group operation and its decision (Group.Can,
+//     Room.Can, CanCreate, R27), and CanTalkIn (R9), on groups drawn by
+//     [Groups];
 //   - PlanGroup: the plans and their refusals, and Plan.Apply;
 //   - Audit: every tenant's exposure, limited and not;
 //   - WhatIf: the report for a batch of changes drawn by [ValidChanges],
@@ -463,6 +465,7 @@ func checkGroups(c *checker) {
 			if w != by {
 				with = []extlink.UserID{w}
 			}
+			c.same(fmt.Sprintf("CanCreate(group, %q, %q)", by, with), extlink.CanCreate(c.d, extlink.OpCreateGroup, by, with...), extlink.CanCreate(c.s, extlink.OpCreateGroup, by, with...))
 			g1, e1 := extlink.NewGroup(c.d, by, with...)
 			g2, e2 := extlink.NewGroup(c.s, by, with...)
 			call := fmt.Sprintf("NewGroup(%q, %q)", by, with)
@@ -480,6 +483,9 @@ func checkGroups(c *checker) {
 				continue
 			}
 			for _, x := range ids {
+				for _, st := range []extlink.Step{{Op: extlink.OpInvite, By: w, Who: x}, {Op: extlink.OpLeave, By: x}, {Op: extlink.OpConvert, By: x}} {
+					c.same(fmt.Sprintf("%v.Can(%v)", r1, st), r1.Can(c.d, st), r1.Can(c.s, st))
+				}
 				r3, e1 := r1.Invite(c.d, w, x)
 				r4, e2 := r1.Invite(c.s, w, x)
 				call := fmt.Sprintf("%v.Invite(%q, %q)", r1, w, x)
@@ -519,11 +525,15 @@ func (c *checker) sameSteps(g extlink.Group, ids []extlink.UserID) {
 		c.sameStep(g, extlink.Step{Op: extlink.OpResign, By: by})
 		c.sameStep(g, extlink.Step{Op: extlink.OpLeave, By: by})
 	}
+	for _, who := range ids {
+		c.same(fmt.Sprintf("CanTalkIn(%v, %q)", g, who), extlink.CanTalkIn(c.d, g, who), extlink.CanTalkIn(c.s, g, who))
+	}
 	c.same(fmt.Sprintf("Reconcile(%v)", g), extlink.Reconcile(c.d, g), extlink.Reconcile(c.s, g))
 }
 
 func (c *checker) sameStep(g extlink.Group, s extlink.Step) {
 	c.t.Helper()
+	c.same(fmt.Sprintf("%v.Can(%v)", g, s), g.Can(c.d, s), g.Can(c.s, s))
 	g1, e1 := ApplyStep(c.d, g, s)
 	g2, e2 := ApplyStep(c.s, g, s)
 	call := fmt.Sprintf("%v: %v", g, s)
