@@ -398,9 +398,7 @@ func (b *builder) putUser(u User, isNew bool) {
 
 func (b *builder) removeUser(id UserID) {
 	r := *b.find(id)
-	if _, ok := b.pend[r.idx]; !ok {
-		b.dead += int(r.deg)
-	}
+	b.dead += int(r.deg) // its span in the arena, whatever the batch did to it since
 	for _, j := range b.span(r.idx) {
 		b.pend[j] = b.remove(b.own(j), r.idx)
 		b.nlinks--

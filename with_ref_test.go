@@ -3,11 +3,11 @@ package extlink
 // RefWith applies changes the plain way: to maps, through the same checks,
 // and then NewDirectory on the result. It is the oracle for With (R28).
 func RefWith(d *Directory, changes ...Change) (*Directory, error) {
-	s := newRefState(d)
-	if probs := applyChanges(s, changes); len(probs) > 0 {
-		return d, &ChangeError{Problems: probs}
+	nd, err := d.rebuild(changes)
+	if err != nil {
+		return d, err
 	}
-	return NewDirectory(s.input())
+	return nd, nil
 }
 
 // ArenaStats returns the entries d's link arena holds and the ones its
