@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/extlink/extlink"
 	"github.com/jackc/pgx/v5"
@@ -90,7 +92,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	default:
 		return nil, fmt.Errorf("sqlstore: open %q: unknown scheme %q: want sqlite:PATH or postgres://URL", redact(dsn), scheme)
 	}
-	if err := db.sql.PingContext(ctx); err != nil {
+	if err := db.ping(ctx); err != nil {
 		db.sql.Close()
 		return nil, fmt.Errorf("sqlstore: open %s: cannot reach the database: %w", db.dsn, err)
 	}
@@ -128,6 +130,44 @@ func (db *DB) openSQLite(path string) error {
 	}
 	db.sql, db.d = s, sqliteDialect
 	return nil
+}
+
+// ping connects once. SQLite may refuse a new connection with SQLITE_BUSY
+// without waiting for its busy timeout: switching a new file to WAL mode,
+// or recovering its WAL index, takes a lock that concurrent openers of the
+// same file race for. ping retries those refusals, backing off, for as
+// long as the busy timeout (30 s) or until ctx is done.
+func (db *DB) ping(ctx context.Context) error {
+	const patience = 30 * time.Second
+	start, wait := time.Now(), time.Millisecond
+	for {
+		err := db.sql.PingContext(ctx)
+		if err == nil || db.d != sqliteDialect || !sqliteBusy(err) || time.Since(start) > patience {
+			return err
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+		wait = min(2*wait, 100*time.Millisecond)
+	}
+}
+
+// sqliteBusy reports whether err is SQLite's SQLITE_BUSY or SQLITE_LOCKED,
+// extended codes included.
+func sqliteBusy(err error) bool {
+	var c interface{ Code() int }
+	if !errors.As(err, &c) {
+		return false
+	}
+	switch c.Code() & 0xff {
+	case 5, 6: // SQLITE_BUSY, SQLITE_LOCKED
+		return true
+	}
+	return false
 }
 
 // redact returns dsn with any password replaced by "xxxxx", for errors.

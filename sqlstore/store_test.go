@@ -313,7 +313,7 @@ func TestOpenConcurrently(t *testing.T) {
 	eachDB(t, func(t *testing.T, newDSN func() string) {
 		ctx := ctxT(t)
 		dsn := newDSN()
-		const n = 4
+		const n = 8
 		errs := make(chan error, n)
 		for range n {
 			go func() {
