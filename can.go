@@ -85,7 +85,7 @@ func CanTalkIn(d Store, g Group, who UserID) Decision {
 	}
 	if g.external {
 		if why, p, t := externalOK(&r, who); why != ReasonNone {
-			return deny(ActTalkIn, R9, who, "", why, p, t)
+			return withFix(d, deny(ActTalkIn, R9, who, "", why, p, t), needExtBy, &r, nil)
 		}
 	} else if r.kind != WorksUser || r.tenant != g.home {
 		return deny(ActTalkIn, R9, who, "", ReasonInternalGroup, who, "")

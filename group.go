@@ -294,11 +294,14 @@ func newRoom(d Store, by UserID, with []UserID) (Room, Decision, error) {
 		}
 	}
 	var f first
+	fi := 0 // the refused person's index in with
 	for i, w := range with {
-		f.see(talk(d, &rb, &recs[i], by, w, ActCreateRoom, R7))
+		if f.see(talk(d, &rb, &recs[i], by, w, ActCreateRoom, R7)) {
+			fi = i
+		}
 	}
 	if f.ok {
-		return Room{}, f.d, nil
+		return Room{}, withFix(d, f.d, needTalk, &rb, &recs[fi]), nil
 	}
 	return Room{r: r}, allow(ActCreateRoom, R7, by, with[0]), nil
 }
@@ -330,7 +333,7 @@ func (r Room) canInvite(d Store, by, who UserID) Decision {
 	if r.r.has(who) {
 		return deny(ActInviteRoom, R8, by, who, ReasonAlreadyMember, "", "")
 	}
-	return talk(d, &rb, &rw, by, who, ActInviteRoom, R8)
+	return withFix(d, talk(d, &rb, &rw, by, who, ActInviteRoom, R8), needTalk, &rb, &rw)
 }
 
 // Convert turns the room into a group (R10): by must be a member, the room
@@ -576,13 +579,57 @@ func found(d Store, act Action, by UserID, rb *rec, order []UserID, rec func(int
 		}
 	}
 	if f.ok {
-		return external, f.d
+		return external, fixFounding(d, f.d, by, rb, order, rec, external)
 	}
 	who := UserID("")
 	if len(order) > 1 {
 		who = order[1]
 	}
 	return external, allow(act, act.Rule(), by, who)
+}
+
+// fixFounding returns the refusal dec of a founding with its fix (R24):
+// what lets by create the group with the person dec names. When by's own
+// state decided (dec names nobody else), dec is made to name the first
+// other person who is refused too, else the first other person, so that
+// the fix covers them as well.
+func fixFounding(d Store, dec Decision, by UserID, rb *rec, order []UserID, recOf func(int) *rec, external bool) Decision {
+	k := -1
+	for j, id := range order {
+		if id != by && id == dec.Who {
+			k = j
+		}
+	}
+	if k < 0 && dec.Who == "" {
+		for j, id := range order {
+			if id == by {
+				continue
+			}
+			if k < 0 {
+				k = j
+			}
+			if !talk(d, rb, recOf(j), by, id, dec.Action, R12).Allowed {
+				k = j
+				break
+			}
+			if why, _, _ := externalOK(recOf(j), id); external && why != ReasonNone {
+				k = j
+				break
+			}
+		}
+		if k >= 0 {
+			dec.Who = order[k]
+		}
+	}
+	need := needCreate | needTalk
+	if external {
+		need |= needExtBy | needExtWho
+	}
+	var rw *rec
+	if k >= 0 {
+		rw = recOf(k)
+	}
+	return withFix(d, dec, need, rb, rw)
 }
 
 // first keeps the refusal of the lowest D7 row seen, the earliest among
@@ -592,10 +639,12 @@ type first struct {
 	ok bool
 }
 
-func (f *first) see(d Decision) {
+func (f *first) see(d Decision) (kept bool) {
 	if !d.Allowed && (!f.ok || d.Reason.Order() < f.d.Reason.Order()) {
 		f.d, f.ok = d, true
+		return true
 	}
+	return false
 }
 
 // IsZero reports whether g is the zero Group: no members, no masters, no
@@ -698,18 +747,24 @@ func (g Group) canInvite(d Store, by, who UserID) Decision {
 		return deny(ActInvite, R13, by, who, ReasonAlreadyMember, "", "")
 	}
 	if !g.external && (rw.kind != WorksUser || rw.tenant != g.home) {
-		return deny(ActInvite, R11, by, who, ReasonInternalGroup, "", "")
+		rule := R11
+		if rw.kind != WorksUser {
+			rule = R6 // no group takes a LINE user, internal or not
+		}
+		return deny(ActInvite, rule, by, who, ReasonInternalGroup, "", "")
 	}
+	need := needTalk
 	if g.external {
+		need |= needExtWho
 		if why, p, t := externalOK(&rw, who); why != ReasonNone {
 			rule := R13
 			if why == ReasonLINEInGroup {
 				rule = R6
 			}
-			return deny(ActInvite, rule, by, who, why, p, t)
+			return withFix(d, deny(ActInvite, rule, by, who, why, p, t), need, &rb, &rw)
 		}
 	}
-	return talk(d, &rb, &rw, by, who, ActInvite, R13)
+	return withFix(d, talk(d, &rb, &rw, by, who, ActInvite, R13), need, &rb, &rw)
 }
 
 // Invite returns the group with who added (R13); see [CanInvite] for when it
@@ -730,7 +785,7 @@ func (g Group) Invite(d Store, by, who UserID) (Group, error) {
 // target checks row 5 of D7 for an operation on member who, and that who is
 // not yet a master when promote is set (R14, R17); in an external group a new
 // master must be allowed there (R14). It returns who's place in the roster.
-func (g Group) target(act Action, by, who UserID, rw *rec, promote bool) (pos, Decision) {
+func (g Group) target(d Store, act Action, by, who UserID, rb, rw *rec, promote bool) (pos, Decision) {
 	i, ok := g.r.find(who)
 	if !ok {
 		return i, deny(act, act.Rule(), by, who, ReasonTargetMissing, "", "")
@@ -740,7 +795,7 @@ func (g Group) target(act Action, by, who UserID, rw *rec, promote bool) (pos, D
 	}
 	if promote && g.external {
 		if why, p, t := externalOK(rw, who); why != ReasonNone {
-			return i, deny(act, R14, by, who, why, p, t)
+			return i, withFix(d, deny(act, R14, by, who, why, p, t), needExtWho, rb, rw)
 		}
 	}
 	return i, allow(act, act.Rule(), by, who)
@@ -761,11 +816,11 @@ func (g Group) Appoint(d Store, by, who UserID) (Group, error) {
 
 // canAppoint decides Appoint (R14), as it does.
 func (g Group) canAppoint(d Store, by, who UserID) Decision {
-	_, rw, dec := g.act(d, ActAppoint, by, who, true)
+	rb, rw, dec := g.act(d, ActAppoint, by, who, true)
 	if !dec.Allowed {
 		return dec
 	}
-	_, dec = g.target(ActAppoint, by, who, &rw, true)
+	_, dec = g.target(d, ActAppoint, by, who, &rb, &rw, true)
 	return dec
 }
 
@@ -815,11 +870,11 @@ func (g Group) Transfer(d Store, from, to UserID) (Group, error) {
 
 // canTransfer decides Transfer (R17), as it does.
 func (g Group) canTransfer(d Store, from, to UserID) Decision {
-	_, rt, dec := g.act(d, ActTransfer, from, to, true)
+	rf, rt, dec := g.act(d, ActTransfer, from, to, true)
 	if !dec.Allowed {
 		return dec
 	}
-	_, dec = g.target(ActTransfer, from, to, &rt, true)
+	_, dec = g.target(d, ActTransfer, from, to, &rf, &rt, true)
 	return dec
 }
 
@@ -849,7 +904,11 @@ func (g Group) canLeave(d Store, who UserID) Decision {
 		return deny(ActLeave, D3, who, "", ReasonLastMaster, "", "")
 	}
 	if !rw.has(fLeave) {
-		return deny(ActLeave, D5, who, "", ReasonNoSelfLeave, who, rw.tenant)
+		party := who
+		if g.r.n == 1 {
+			party = "" // alone: nobody else can remove them
+		}
+		return withFix(d, deny(ActLeave, D5, who, "", ReasonNoSelfLeave, party, rw.tenant), needLeave, &rw, nil)
 	}
 	return dec
 }

@@ -375,13 +375,13 @@ func TestGroupRefusals(t *testing.T) {
 		{"D2 outsider into internal group", first(internal.Invite(d, "a", "b")), extlink.ErrInternalGroup,
 			"extlink: a cannot invite b: the group is internal and b is an outsider (R11); create an external group with b instead"},
 		{"D8 LINE user into internal group", first(internal.Invite(d, "a", "l")), extlink.ErrInternalGroup,
-			"extlink: a cannot invite l: the group is internal and l is an outsider (R11); create an external group with l instead"},
+			"extlink: a cannot invite l: the group is internal and l is an outsider (R6); talk with l in a room instead"},
 		{"D8 LINE user into external group", first(ext.Invite(d, "a", "l")), extlink.ErrNotPermitted,
 			"extlink: a cannot invite l: l is a LINE user, and groups exclude LINE users (R6); talk with l in a room instead"},
 		{"R12 not connected in external group", first(ext.Invite(d, "a", "x")), extlink.ErrNotPermitted,
 			"extlink: a cannot invite x: x is not one of t3's connected members (R13); add x to t3's connected members"},
 		{"D5 no self leave", first(ext.Leave(d, "b")), extlink.ErrNotPermitted,
-			"extlink: b cannot leave the group: t2 does not let its members leave groups (D5); ask a master of the group to remove b"},
+			"extlink: b cannot leave the group: t2 does not let its members leave groups (D5); ask a master of the group to remove b, or ask t2's admin to let members leave groups"},
 		{"R16 removing oneself", first(ext.Remove(d, "a", "a")), extlink.ErrNotPermitted,
 			"extlink: a cannot remove a: nobody removes themselves (R16); leave the group instead"},
 		{"R16 removing a non-member", first(ext.Remove(d, "a", "c")), extlink.ErrNotMember,
@@ -405,7 +405,7 @@ func TestGroupRefusals(t *testing.T) {
 		{"R6 group with a LINE user", first(extlink.NewGroup(d, "a", "l")), extlink.ErrNotPermitted,
 			"extlink: a cannot create a group with l: l is a LINE user, and groups exclude LINE users (R6); talk with l in a room instead"},
 		{"D7 across people: policy before link", first(extlink.NewGroup(d, "me", "b", "x")), extlink.ErrNotPermitted,
-			"extlink: me cannot create a group with x: x is not one of t3's connected members (R12); add x to t3's connected members"},
+			"extlink: me cannot create a group with x: x is not one of t3's connected members (R12); add x to t3's connected members, and link me with x"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -84,6 +84,9 @@ type decisionJSON struct {
 	Party   UserID   `json:"party,omitempty"`
 	Tenant  TenantID `json:"tenant,omitempty"`
 	Remedy  string   `json:"remedy,omitempty"`
+	Fix     []Change `json:"fix,omitempty"`
+	Before  []Change `json:"policyBefore,omitempty"`
+	None    bool     `json:"noFix,omitempty"`
 	Text    string   `json:"text"`
 }
 
@@ -105,13 +108,24 @@ var causeNames = []struct {
 //	 "text":"me cannot talk with b: not linked (R2); link me with b first"}
 //
 // "who", "reason", "cause" (the sentinel's name), "party", "tenant" and
-// "remedy" are left out when empty; "text" is [Decision.String]. The zero
-// Decision, which names no action, fails.
+// "remedy" are left out when empty; "text" is [Decision.String]. "fix" is
+// [Decision.Fix], the directory changes that make the question allowed,
+// each as a [Change] marshals, and "policyBefore" the policies its
+// setPolicy changes replace, as setPolicy changes that would undo them;
+// "noFix" is true when the directory was
+// at fault but no change of it helps (a LINE user is never called). Both
+// are left out otherwise. The zero Decision, which names no action, fails.
+//
+//	{"allowed":false,"action":"talk","by":"me","who":"b","rule":"R2",
+//	 "reason":"not-connected","cause":"ErrNotPermitted","party":"b","tenant":"t2",
+//	 "remedy":"add b to t2's connected members, and link me with b",
+//	 "fix":[{"op":"setConnected","user":{"id":"b","connected":true}},{"op":"addLink","link":{"a":"me","b":"b"}}],
+//	 "text":"..."}
 func (d Decision) MarshalJSON() ([]byte, error) {
 	j := decisionJSON{Allowed: d.Allowed, Action: d.Action, By: d.By, Who: d.Who, Rule: d.Rule,
 		Reason: d.Reason, Party: d.Party, Tenant: d.Tenant, Text: d.String()}
 	if !d.Allowed {
-		j.Remedy = d.Remedy()
+		j.Remedy, j.Fix, j.Before, j.None = d.Remedy(), d.Fix(), d.before(), d.fx.bits&fixNone != 0
 		for _, c := range causeNames {
 			if c.err == d.Cause() {
 				j.Cause = c.name
@@ -136,8 +150,15 @@ func (d *Decision) UnmarshalJSON(b []byte) error {
 		}
 		return fmt.Errorf("extlink: cannot unmarshal decision: %w: %w", ErrInvalid, err)
 	}
-	*d = Decision{Allowed: j.Allowed, Rule: j.Rule, Action: j.Action, By: j.By, Who: j.Who,
+	n := Decision{Allowed: j.Allowed, Rule: j.Rule, Action: j.Action, By: j.By, Who: j.Who,
 		Reason: j.Reason, Party: j.Party, Tenant: j.Tenant}
+	if !n.setFix(j.Fix, j.Before) || j.None && (len(j.Fix) > 0 || n.Allowed) {
+		return fmt.Errorf("extlink: cannot unmarshal decision: %w", errInvalidf("\"fix\" is not a fix for %s's %s: want at most two setPolicy changes, %s and %s joining the connected members, and their link, in that order, and none when allowed or \"noFix\" is set", n.By, n.Action, n.By, n.Who))
+	}
+	if j.None {
+		n.fx.bits |= fixNone
+	}
+	*d = n
 	return nil
 }
 

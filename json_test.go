@@ -51,7 +51,7 @@ func TestDecisionAndGroupJSON(t *testing.T) {
 		[]extlink.Link{{A: "a", B: "b"}},
 	)
 	b, err := json.Marshal(extlink.CanTalk(d, "me", "b"))
-	want := `{"allowed":false,"action":"talk","by":"me","who":"b","rule":"R2","reason":"not-linked","cause":"ErrNotLinked","remedy":"link me with b first","text":"me cannot talk with b: not linked (R2); link me with b first"}`
+	want := `{"allowed":false,"action":"talk","by":"me","who":"b","rule":"R2","reason":"not-linked","cause":"ErrNotLinked","remedy":"link me with b first","fix":[{"op":"addLink","link":{"a":"me","b":"b"}}],"text":"me cannot talk with b: not linked (R2); link me with b first"}`
 	if err != nil || string(b) != want {
 		t.Errorf("got %s, %v\nwant %s", b, err, want)
 	}

@@ -17,8 +17,10 @@ type Decision struct {
 	By      UserID   // who asked
 	Who     UserID   // about whom: the other person, or empty (Resign, Leave, Convert)
 	Reason  Reason   // why it was denied; ReasonNone when allowed
+	fx      fixSet   // the changes Fix returns (fix.go)
 	Party   UserID   // the user whose state blocked it, if one did
 	Tenant  TenantID // the tenant whose setting blocked it, if one did
+	fixT    [2]TenantID
 }
 
 // IsZero reports whether d is the zero Decision.
@@ -181,7 +183,27 @@ func (d Decision) Remedy() string {
 		}
 		return "appoint another master first"
 	case ReasonInternalGroup:
+		if d.Rule == R6 {
+			return "talk with " + who + " in a room instead"
+		}
 		return "create an external group with " + who + " instead"
+	}
+	if fixable(d.Reason) {
+		if w := d.fixWords(); w != "" {
+			if d.Reason == ReasonNoSelfLeave && party != "" {
+				return "ask a master of the group to remove " + by + ", or " + w
+			}
+			return w
+		}
+		if d.fx.bits&fixNone != 0 {
+			if d.Action == ActCall {
+				return "none in the directory: LINE users are never called (R3)"
+			}
+			return "none in the directory"
+		}
+	}
+	// A decision made elsewhere, without its fix: the deciding reason's own remedy.
+	switch d.Reason {
 	case ReasonWorksOff:
 		return "ask " + t + "'s admin to allow talk with outside LINE WORKS users"
 	case ReasonLINEOff:
@@ -517,7 +539,11 @@ func CanTalk(d Store, from, to UserID) Decision {
 	if dir, ok := d.(*Directory); ok && dir != nil {
 		if a, b := dir.find2(from, to); a != nil && b != nil {
 			ra, rb := dir.resolve(a), dir.resolve(b)
-			return talkVerdict(d, &ra, &rb, from, to).decision(ActTalk, R2, from, to, &ra, &rb)
+			dec := talkVerdict(d, &ra, &rb, from, to).decision(ActTalk, R2, from, to, &ra, &rb)
+			if !dec.Allowed {
+				dec = withFix(d, dec, needTalk, &ra, &rb)
+			}
+			return dec
 		}
 	}
 	return canTalkStore(d, from, to)
@@ -532,7 +558,7 @@ func canTalkStore(d Store, from, to UserID) Decision {
 	if !ok {
 		return dec
 	}
-	return talk(d, &a, &b, from, to, ActTalk, R2)
+	return withFix(d, talk(d, &a, &b, from, to, ActTalk, R2), needTalk, &a, &b)
 }
 
 // CanCall decides whether from may call to (voice or video). Colleagues may
@@ -544,7 +570,11 @@ func CanCall(d Store, from, to UserID) Decision {
 	if dir, ok := d.(*Directory); ok && dir != nil {
 		if a, b := dir.find2(from, to); a != nil && b != nil {
 			ra, rb := dir.resolve(a), dir.resolve(b)
-			return callVerdict(d, &ra, &rb, from, to).decision(ActCall, R3, from, to, &ra, &rb)
+			dec := callVerdict(d, &ra, &rb, from, to).decision(ActCall, R3, from, to, &ra, &rb)
+			if !dec.Allowed {
+				dec = withFix(d, dec, needCall, &ra, &rb)
+			}
+			return dec
 		}
 	}
 	return canCallStore(d, from, to)
@@ -558,7 +588,7 @@ func canCallStore(d Store, from, to UserID) Decision {
 	if !ok {
 		return dec
 	}
-	return callVerdict(d, &a, &b, from, to).decision(ActCall, R3, from, to, &a, &b)
+	return withFix(d, callVerdict(d, &a, &b, from, to).decision(ActCall, R3, from, to, &a, &b), needCall, &a, &b)
 }
 
 // CanInvite decides whether by may add who to the group g (R13): by must be
