@@ -235,12 +235,15 @@ type sortCache struct {
 // tenantInfo is what resolving a member's urec needs of its tenant, in a
 // small table that stays in cache.
 type tenantInfo struct {
-	fl [4]uint8 // the rec flags of a member, by the member's ubits&3 (admin, connected)
-	id TenantID
+	fl  [4]uint8 // the rec flags of a member, by the member's ubits&3 (admin, connected)
+	pol uint8    // the policy, packed (packPolicy), for a refusal's fix
+	id  TenantID
 }
 
 // newTenantInfo returns the tenantInfo of t.
-func newTenantInfo(t Tenant) tenantInfo { return tenantInfo{fl: tenantFlags(t.Policy), id: t.ID} }
+func newTenantInfo(t Tenant) tenantInfo {
+	return tenantInfo{fl: tenantFlags(t.Policy), pol: packPolicy(t.Policy), id: t.ID}
+}
 
 // tenantFlags returns the rec flags of a member of a tenant with policy p,
 // indexed by the member's ubits (admin, connected).
@@ -261,7 +264,7 @@ func (d *Directory) resolve(u *urec) rec {
 	r := rec{urec: *u}
 	if u.tidx >= 0 {
 		ti := d.tinfo.at(int(u.tidx))
-		r.flags, r.tenant = ti.fl[u.ubits&(uAdmin|uConnected)], ti.id
+		r.flags, r.pol, r.tenant = ti.fl[u.ubits&(uAdmin|uConnected)], ti.pol, ti.id
 	}
 	return r
 }

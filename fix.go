@@ -209,11 +209,11 @@ func (f *fixer) need(need uint8, a, b *rec, by, who UserID) {
 		if a.kind != WorksUser {
 			f.impossible = true
 		} else if !a.has(fCreate) {
-			f.policy(a.tenant, knobCreate)
+			f.policy(a, knobCreate)
 		}
 	}
 	if need&needLeave != 0 && a.kind == WorksUser && !a.has(fLeave) {
-		f.policy(a.tenant, knobLeave)
+		f.policy(a, knobLeave)
 	}
 	if need&needExtBy != 0 {
 		f.external(a, fixConnectBy)
@@ -256,7 +256,8 @@ const (
 
 // policy turns knob on in tenant t's policy, as the fix leaves it, and
 // returns the policy.
-func (f *fixer) policy(t TenantID, knob int) Policy {
+func (f *fixer) policy(r *rec, knob int) Policy {
+	t := r.tenant
 	i := 0
 	for i < f.n && f.ten[i] != t {
 		i++
@@ -266,8 +267,7 @@ func (f *fixer) policy(t TenantID, knob int) Policy {
 			f.impossible = true // cannot happen: a question names two users
 			return Policy{}
 		}
-		tn, _ := f.s.Tenant(t)
-		f.ten[i], f.cur[i], f.pol[i] = t, packPolicy(tn.Policy), packPolicy(tn.Policy)
+		f.ten[i], f.cur[i], f.pol[i] = t, r.pol, r.pol
 		f.n++
 	}
 	p := unpackPolicy(f.pol[i])
@@ -305,7 +305,7 @@ func (f *fixer) outward(r *rec, other Kind, bit uint8) {
 	if r.has(ok) {
 		return
 	}
-	p := f.policy(r.tenant, knob)
+	p := f.policy(r, knob)
 	acc := p.Works
 	if other == LINEUser {
 		acc = p.LINE
@@ -348,7 +348,7 @@ func (f *fixer) call(a, b *rec) {
 	}
 	for _, r := range [2]*rec{a, b} {
 		if !r.has(fCalls) {
-			f.policy(r.tenant, knobCalls)
+			f.policy(r, knobCalls)
 		}
 	}
 }

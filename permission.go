@@ -252,6 +252,7 @@ type rec struct {
 	urec
 	tenant TenantID // empty for LINE users
 	flags  uint8    // the f flags
+	pol    uint8    // the tenant's policy, packed (packPolicy), for a refusal's fix
 }
 
 // urec is what a *Directory keeps of a user, in its index slot and by
@@ -298,6 +299,7 @@ func newRec(u User, pol Policy, idx, tidx int32) rec {
 		r.tenant = ""
 		return r
 	}
+	r.pol = packPolicy(pol)
 	grant := func(a Access, on, ok uint8) {
 		if a != AccessOff {
 			r.flags |= on
