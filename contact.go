@@ -63,10 +63,6 @@ type Card struct {
 	LinkedVia []UserID
 }
 
-// Shared reports whether the card shows a shared contact: an account viewer
-// is not linked with, "a contact that other members can talk to" [P3].
-func (c Card) Shared() bool { return !c.Linked }
-
 // ContactCard returns what viewer sees for the contact c. For a contact
 // without an account, Talk and Call are refused as an unknown user. It
 // costs one decision each and, for a shared contact, [LinkedColleagues].

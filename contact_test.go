@@ -50,14 +50,14 @@ func TestContactCard(t *testing.T) {
 	})
 	c := extlink.Contact{Tenant: "t1", Owner: "a", User: "b", Email: "b@example.com"}
 	card := extlink.ContactCard(d, "me", c)
-	if card.Linked || !card.Shared() || card.Talk.Allowed || card.Call.Allowed || !card.Email.Allowed {
+	if card.Linked || card.Talk.Allowed || card.Call.Allowed || !card.Email.Allowed {
 		t.Errorf("shared contact card: %+v", card)
 	}
 	if diff := cmp.Diff([]extlink.UserID{"a", "a2"}, card.LinkedVia); diff != "" {
 		t.Errorf("LinkedVia (-want +got):\n%s", diff)
 	}
 	linked := extlink.ContactCard(d, "a", c)
-	if !linked.Linked || linked.Shared() || !linked.Talk.Allowed || !linked.Call.Allowed || len(linked.LinkedVia) != 0 {
+	if !linked.Linked || !linked.Talk.Allowed || !linked.Call.Allowed || len(linked.LinkedVia) != 0 {
 		t.Errorf("linked contact card: %+v", linked)
 	}
 	want := "b: linked with a\n" +

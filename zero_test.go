@@ -60,7 +60,6 @@ func TestZeroValues(t *testing.T) {
 		{"Room.Convert", func() bool { _, err := extlink.Room{}.Convert(d, "a"); return denied(err) }},
 		{"Room.Leave", func() bool { _, err := extlink.Room{}.Leave(d, "a"); return denied(err) }},
 		{"Card.String", func() bool { return extlink.Card{}.String() != "" }},
-		{"Card.Shared", func() bool { _ = extlink.Card{}.Shared(); return true }},
 		{"ContactCard", func() bool { _ = extlink.ContactCard(d, "", extlink.Contact{}); return true }},
 		{"Decision.String", func() bool { return extlink.Decision{}.String() != "" }},
 		{"Decision.Remedy", func() bool { _ = extlink.Decision{}.Remedy(); return true }},
