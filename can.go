@@ -83,12 +83,8 @@ func CanTalkIn(d Store, g Group, who UserID) Decision {
 	case !g.r.has(who):
 		return deny(ActTalkIn, R9, who, "", ReasonNotMember, "", "")
 	}
-	if g.external {
-		if why, p, t := externalOK(&r, who); why != ReasonNone {
-			return withFix(d, deny(ActTalkIn, R9, who, "", why, p, t), needExtBy, &r, nil)
-		}
-	} else if r.kind != WorksUser || r.tenant != g.home {
-		return deny(ActTalkIn, R9, who, "", ReasonInternalGroup, who, "")
+	if why, p, t := g.admits(&r, who); why != ReasonNone {
+		return withFix(d, deny(ActTalkIn, R9, who, "", why, p, t), needExtBy, &r, nil)
 	}
 	return allow(ActTalkIn, R9, who, "")
 }

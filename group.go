@@ -248,6 +248,22 @@ func (g Group) String() string {
 	return kind + " group [" + joinIDs(g.r, g.masters) + "]"
 }
 
+// admits decides whether the user r, named id, may be in g now (R6, R11,
+// R12, R20): in an external group, a LINE WORKS user whose tenant lets them
+// talk with outside LINE WORKS users ([externalOK]); in an internal group,
+// a LINE WORKS user of its home tenant. It is the one membership test that
+// Invite, Reconcile and CanTalkIn share. It returns the reason and the
+// blocking party and tenant.
+func (g Group) admits(r *rec, id UserID) (Reason, UserID, TenantID) {
+	if g.external {
+		return externalOK(r, id)
+	}
+	if r.kind != WorksUser || r.tenant != g.home {
+		return ReasonInternalGroup, id, ""
+	}
+	return ReasonNone, "", ""
+}
+
 // act checks the first rows of D7 for a group operation by by on who (who may
 // be empty): both known (1), the group live (2), by a member (3) and, when
 // needMaster, a master (4). It returns the resolved users.
@@ -286,23 +302,19 @@ func (g Group) canInvite(d Store, by, who UserID) Decision {
 	if g.r.has(who) {
 		return deny(ActInvite, R13, by, who, ReasonAlreadyMember, "", "")
 	}
-	if !g.external && (rw.kind != WorksUser || rw.tenant != g.home) {
-		rule := R11
-		if rw.kind != WorksUser {
-			rule = R6 // no group takes a LINE user, internal or not
-		}
-		return deny(ActInvite, rule, by, who, ReasonInternalGroup, "", "")
-	}
 	need := needTalk
 	if g.external {
 		need |= needExtWho
-		if why, p, t := externalOK(&rw, who); why != ReasonNone {
-			rule := R13
-			if why == ReasonLINEInGroup {
-				rule = R6
-			}
-			return withFix(d, deny(ActInvite, rule, by, who, why, p, t), need, &rb, &rw)
+	}
+	if why, p, t := g.admits(&rw, who); why != ReasonNone {
+		rule := R13
+		switch {
+		case rw.kind != WorksUser:
+			rule = R6 // no group takes a LINE user, internal or not
+		case why == ReasonInternalGroup:
+			rule = R11
 		}
+		return withFix(d, deny(ActInvite, rule, by, who, why, p, t), need, &rb, &rw)
 	}
 	return withFix(d, talk(d, &rb, &rw, by, who, ActInvite, R13), need, &rb, &rw)
 }
@@ -514,12 +526,8 @@ func Reconcile(d Store, g Group) Group {
 	for i, m := range ms {
 		r, ok := lookup(d, m.id)
 		if ok {
-			if g.external {
-				why, _, _ := externalOK(&r, m.id)
-				ok = why == ReasonNone
-			} else {
-				ok = r.kind == WorksUser && r.tenant == g.home
-			}
+			why, _, _ := g.admits(&r, m.id)
+			ok = why == ReasonNone
 		}
 		keep[i] = ok
 		if ok {
