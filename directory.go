@@ -115,7 +115,7 @@ func enumMarshal[E ~uint8](name string, words []string, e E) ([]byte, error) {
 	if int(e) < len(words) && words[e] != "" {
 		return []byte(words[e]), nil
 	}
-	return nil, fmt.Errorf("extlink: %s(%d) is out of range", name, uint8(e))
+	return nil, fmt.Errorf("extlink: %w", errInvalidf("%s(%d) is out of range", name, uint8(e)))
 }
 
 func enumUnmarshal[E ~uint8](name string, words []string, e *E, b []byte) error {
@@ -124,7 +124,7 @@ func enumUnmarshal[E ~uint8](name string, words []string, e *E, b []byte) error 
 		return nil
 	}
 	want := slices.DeleteFunc(slices.Clone(words), func(w string) bool { return w == "" })
-	return fmt.Errorf("extlink: unknown %s %q (want %s)", name, b, strings.Join(want, ", "))
+	return fmt.Errorf("extlink: %w", errInvalidf("unknown %s %q (want %s)", name, b, strings.Join(want, ", ")))
 }
 
 // User is one account. It is a plain, comparable value: copy it freely.
