@@ -150,7 +150,7 @@ func ExampleGroup_Leave() {
 	// Output:
 	// extlink: b cannot leave the group: t2 does not let its members leave groups (D5); ask a master of the group to remove b, or ask t2's admin to let members leave groups
 	// external group [a* me] true
-	// extlink: a cannot leave the group: a is the group's only master (D3); hand the master role to another member first
+	// extlink: a cannot leave the group: a is the group's only master (D3); hand the master role to me first
 }
 
 // Transfer hands the master role over in one step (R17).

@@ -340,7 +340,11 @@ func (g Group) Invite(d Store, by, who UserID) (Group, error) {
 func (g Group) target(d Store, act Action, by, who UserID, rb, rw *rec, promote bool) (pos, Decision) {
 	i, ok := g.r.find(who)
 	if !ok {
-		return i, deny(act, act.Rule(), by, who, ReasonTargetMissing, "", "")
+		var party UserID // who, when by may invite them: the remedy is then to
+		if g.canInvite(d, by, who).Allowed {
+			party = who
+		}
+		return i, deny(act, act.Rule(), by, who, ReasonTargetMissing, party, "")
 	}
 	if promote && g.masters.has(who) {
 		return i, deny(act, act.Rule(), by, who, ReasonAlreadyMaster, "", "")
@@ -389,13 +393,39 @@ func (g Group) Resign(d Store, who UserID) (Group, error) {
 	return n, nil
 }
 
+// successor returns the first member, in ID order, whom the master m may
+// make a master (R14), for the remedy of a last master's refusal (R24), or
+// "" when there is none. It costs one check per member before the one it
+// finds, and does not allocate.
+func (g Group) successor(d Store, m UserID) UserID {
+	rm, ok := lookup(d, m)
+	if !ok {
+		return ""
+	}
+	for _, c := range g.r.chunks {
+		for _, x := range c {
+			if x.id == m {
+				continue
+			}
+			rx, ok := lookup(d, x.id)
+			if !ok {
+				continue
+			}
+			if _, dec := g.target(d, ActAppoint, m, x.id, &rm, &rx, true); dec.Allowed {
+				return x.id
+			}
+		}
+	}
+	return ""
+}
+
 // canResign decides Resign (R15), as it does.
 func (g Group) canResign(d Store, who UserID) Decision {
 	if _, _, dec := g.act(d, ActResign, who, "", true); !dec.Allowed {
 		return dec
 	}
 	if len(g.masters) <= 1 {
-		return deny(ActResign, R15, who, "", ReasonLastMaster, "", "")
+		return deny(ActResign, R15, who, "", ReasonLastMaster, g.successor(d, who), "")
 	}
 	return allow(ActResign, R15, who, "")
 }
@@ -453,7 +483,7 @@ func (g Group) canLeave(d Store, who UserID) Decision {
 		return dec
 	}
 	if g.masters.has(who) && len(g.masters) == 1 && g.r.n > 1 {
-		return deny(ActLeave, D3, who, "", ReasonLastMaster, "", "")
+		return deny(ActLeave, D3, who, "", ReasonLastMaster, g.successor(d, who), "")
 	}
 	if !rw.has(fLeave) {
 		party := who
@@ -503,7 +533,11 @@ func (g Group) canRemove(d Store, by, who UserID) Decision {
 		return deny(ActRemove, R16, by, who, ReasonTargetMissing, "", "")
 	}
 	if by == who {
-		return deny(ActRemove, R16, by, who, ReasonSelf, "", "")
+		var party UserID // by, when by may leave: the remedy is then to
+		if g.canLeave(d, by).Allowed {
+			party = by
+		}
+		return deny(ActRemove, R16, by, who, ReasonSelf, party, "")
 	}
 	return dec
 }

@@ -18,7 +18,7 @@ type Decision struct {
 	Who     UserID   // about whom: the other person, or empty (Resign, Leave, Convert)
 	Reason  Reason   // why it was denied; ReasonNone when allowed
 	fx      fixSet   // the changes Fix returns (fix.go)
-	Party   UserID   // the user whose state blocked it, if one did
+	Party   UserID   // the user whose state blocked it, if one did (for ReasonTargetMissing: Who, when By may invite them; for ReasonSelf in a removal: By, when By may leave; for ReasonLastMaster: the first member, by ID, who may become a master)
 	Tenant  TenantID // the tenant whose setting blocked it, if one did
 	fixT    [2]TenantID
 }
@@ -173,15 +173,18 @@ func (d Decision) Remedy() string {
 		}
 		return "ask a master of the group"
 	case ReasonTargetMissing:
-		if d.Action == ActRemove {
-			return ""
+		if d.Action == ActRemove || d.Party != d.Who {
+			return "" // by may not invite who: nothing by can do
 		}
 		return "invite " + who + " first"
 	case ReasonLastMaster:
-		if d.Action == ActLeave {
-			return "hand the master role to another member first"
+		switch {
+		case party == "":
+			return "" // nobody in the group may become a master
+		case d.Action == ActLeave:
+			return "hand the master role to " + party + " first"
 		}
-		return "appoint another master first"
+		return "appoint " + party + " as master first"
 	case ReasonInternalGroup:
 		if d.Rule == R6 {
 			return "talk with " + who + " in a room instead"
@@ -219,7 +222,7 @@ func (d Decision) Remedy() string {
 	case ReasonRoomTooSmall:
 		return "invite a third person first"
 	case ReasonSelf:
-		if d.Action == ActRemove {
+		if d.Action == ActRemove && d.Party == d.By {
 			return "leave the group instead"
 		}
 	case ReasonNoAddress:
