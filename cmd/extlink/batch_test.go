@@ -90,7 +90,11 @@ not json
 	}
 	var got []string
 	for line := range strings.Lines(out) {
-		var a batchAnswer
+		var a struct {
+			ID      any
+			Allowed bool
+			Error   string
+		}
 		if err := json.Unmarshal([]byte(line), &a); err != nil {
 			t.Fatalf("%v: %s", err, line)
 		}

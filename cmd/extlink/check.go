@@ -64,10 +64,14 @@ people ("with:") and the room ("room:"), when there are any; then the rule,
 and for a denial the reason, the blocker ("user U", "tenant T", both, or
 "-" when no one setting blocks it, as for a missing link) and the remedy.
 For a talk or call denied because the two are not linked, a last line
-names the asker's colleagues who can talk with the other person (R24). The json form is one object whose
-keys are always present:
+names the asker's colleagues who can talk with the other person (R24).
+
+The json form is one object: the decision exactly as the library writes it
+(extlink.Decision's MarshalJSON, the shape a service logs), then check's own
+keys, which are always present:
 
   {
+    "allowed": false,
     "action": "talk",            the library's action: talk, call, email,
                                  create-room, create-group, invite, invite-room,
                                  convert, appoint, resign, transfer, leave,
@@ -76,23 +80,28 @@ keys are always present:
     "who": "b",                  TO or WHO (of a create's WHOs, the one that
                                  decided a denial, else the first); for email
                                  the contact's user, else its name
+    "rule": "R2",                the rule that decided
+    "reason": "not-linked",      see extlink.Reason
+    "cause": "ErrNotLinked",     the sentinel error a denial wraps
+    "party": "...",              the user whose state blocked it; for
+                                 not-master, a master to ask
+    "tenant": "...",             the tenant whose setting blocked it
+    "remedy": "link me with b first",
+    "text": "me cannot talk with b: not linked (R2); link me with b first",
+    ...                          and whatever else the library writes
     "group": "",                 the group as given by -group
     "room": [],                  the room's members as given by -room
     "with": [],                  create-room, create-group: every WHO
     "contact": null,             email: {"tenant","owner","user","name","email"}
-    "allowed": false,
-    "rule": "R2",                the rule that decided
-    "summary": "...",            what that rule says
-    "reason": "not-linked",      "none" when allowed; see extlink.Reason
-    "cause": "ErrNotLinked",     the sentinel error a denial wraps; "" when allowed
-    "party": "",                 the user whose state blocked it, or "";
-                                 for not-master, a master to ask
-    "tenant": "",                the tenant whose setting blocked it, or ""
-    "remedy": "link me with b first",
-    "text": "me cannot talk with b: not linked (R2); link me with b first",
+    "summary": "...",            what the rule says
     "linkedColleagues": ["a"]    for talk or call denied as not linked: colleagues
                                  of "by" who can talk with "who"; else []
   }
+
+The library leaves out a decision's keys that are empty: "who" when there
+is none, and "reason", "cause", "party", "tenant" and "remedy" when they
+do not apply (an allowed decision has none of them); "go doc
+extlink.Decision.MarshalJSON" documents its shape.
 
 Batch: with -batch, check loads the world once and reads questions from
 standard input, one JSON object a line (blank lines are skipped):
@@ -101,10 +110,10 @@ standard input, one JSON object a line (blank lines are skipped):
   {"id": "launch", "q": "invite", "group": "launch", "args": ["a", "u3"]}
   {"q": "convert", "room": ["a", "b", "me"], "args": ["a"]}
 
-and writes one JSON answer a line, in order: the json form above with
-"id" (the question's, or null) and "error" ("" or, for a question it
-cannot answer, why; its other keys are then empty). -format text is not
-for -batch.
+and writes one JSON answer a line, in order: "id" (the question's, or
+null), the json form above, and "error" (""); for a question it cannot
+answer, only "id" and "error", which says why. -format text is not for
+-batch.
 
 Exit status: 0 allowed, 1 denied, 2 usage or bad input (an unreadable or
 invalid world, an unknown user, group or contact, a room that cannot
@@ -121,28 +130,32 @@ Examples:
 `,
 }
 
-// checkResult is the json form of check's answer; see checkCmd's help.
+// checkResult is check's answer: the library's decision and what check
+// adds around it. Its json form is the decision as the library writes it
+// ([extlink.Decision.MarshalJSON]), passed through unchanged, followed by
+// check's own keys (checkContext); see checkCmd's help.
 type checkResult struct {
-	Action           string       `json:"action"`
-	By               string       `json:"by"`
-	Who              string       `json:"who"`
+	dec extlink.Decision
+	checkContext
+
+	people  string // the users involved, names beside IDs, for the text form; see people
+	whoLINE bool   // who is a LINE user, who can share a room but not a group (R6)
+}
+
+// checkContext holds the keys check's json form adds after the decision's.
+type checkContext struct {
 	Group            string       `json:"group"`
 	Room             []string     `json:"room"`
 	With             []string     `json:"with"`
 	Contact          *contactJSON `json:"contact"`
-	Allowed          bool         `json:"allowed"`
-	Rule             string       `json:"rule"`
 	Summary          string       `json:"summary"`
-	Reason           string       `json:"reason"`
-	Cause            string       `json:"cause"`
-	Party            string       `json:"party"`
-	Tenant           string       `json:"tenant"`
-	Remedy           string       `json:"remedy"`
-	Text             string       `json:"text"`
 	LinkedColleagues []string     `json:"linkedColleagues"`
+}
 
-	people  string // the users involved, names beside IDs, for the text form; see people
-	whoLINE bool   // who is a LINE user, who can share a room but not a group (R6)
+// MarshalJSON writes the library's JSON for the decision, then check's own
+// keys.
+func (r checkResult) MarshalJSON() ([]byte, error) {
+	return joinObjects(r.dec, r.checkContext)
 }
 
 // contactJSON is an address-book entry in check's json form.
@@ -193,7 +206,7 @@ func runCheck(c *command, args []string, stdin io.Reader, stdout, stderr io.Writ
 	} else {
 		writeCheckText(stdout, res)
 	}
-	if !res.Allowed {
+	if !res.dec.Allowed {
 		return exitNo
 	}
 	return exitOK
@@ -238,11 +251,12 @@ func writeWhy(out io.Writer, reason, cause, blocker, party, tenant, remedy strin
 
 // writeCheckText writes check's text form; see checkCmd's help.
 func writeCheckText(out io.Writer, r checkResult) {
+	d := r.dec
 	verdict := "denied: "
-	if r.Allowed {
+	if d.Allowed {
 		verdict = "allowed: "
 	}
-	fmt.Fprintln(out, verdict+r.Text)
+	fmt.Fprintln(out, verdict+d.String())
 	if r.people != "" {
 		fmt.Fprintf(out, "  people:     %s\n", r.people)
 	}
@@ -256,22 +270,22 @@ func writeCheckText(out io.Writer, r checkResult) {
 		ct := r.Contact
 		fmt.Fprintf(out, "  contact:    %s's address book, added by %s: %s\n", ct.Tenant, ct.Owner, contactLine(ct))
 	}
-	fmt.Fprintf(out, "  rule:       %s, %s\n", r.Rule, r.Summary)
-	if r.Allowed {
+	fmt.Fprintf(out, "  rule:       %s, %s\n", d.Rule, r.Summary)
+	if d.Allowed {
 		return
 	}
 	blocker := ""
-	if r.Reason == extlink.ReasonNotMaster.String() {
-		blocker = "user " + r.By + ", not a master"
+	if d.Reason == extlink.ReasonNotMaster {
+		blocker = "user " + string(d.By) + ", not a master"
 	}
-	writeWhy(out, r.Reason, r.Cause, blocker, r.Party, r.Tenant, r.Remedy)
+	writeWhy(out, d.Reason.String(), causeName(d.Cause()), blocker, string(d.Party), string(d.Tenant), d.Remedy())
 	if len(r.LinkedColleagues) > 0 {
 		where := "a room or a group: R7, R21"
 		if r.whoLINE {
 			where = "a room: R7, R9"
 		}
 		fmt.Fprintf(out, "  linked colleagues: %s (they can talk with %s, and can bring %s and %s together in %s)\n",
-			strings.Join(r.LinkedColleagues, ", "), r.Who, r.By, r.Who, where)
+			strings.Join(r.LinkedColleagues, ", "), d.Who, d.By, d.Who, where)
 	}
 }
 

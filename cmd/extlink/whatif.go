@@ -87,9 +87,11 @@ as groups[INDEX]. The json form is one object whose keys are always present:
     "exposure": [{"member": "me", "outsider": "b", "before": 4, "after": 0}]
   }
 
-where a DECISION is {"allowed", "rule", "reason", "cause", "party", "tenant",
-"remedy", "text"} as in check's json form, and an exposure's before or after
-is the shortest plan's length, 0 for no exposure.
+where a DECISION is the decision as the library writes it (extlink.Decision's
+MarshalJSON: "allowed", "action", "by", "who", "rule", "text", and for a
+denial "reason", "cause", "remedy" and, where they apply, "party" and
+"tenant"), as in check's json form, and an exposure's before or after is the
+shortest plan's length, 0 for no exposure.
 
 Exit status, like diff's: 0 when nothing asked about would change, 1 when
 something would, 2 usage or bad input (an unreadable or invalid world, a
@@ -124,30 +126,12 @@ type changeJSON struct {
 
 // flipJSON is a decision that would flip.
 type flipJSON struct {
-	Action string       `json:"action"`
-	By     string       `json:"by"`
-	Who    string       `json:"who"`
-	Text   string       `json:"text"`
-	Before decisionJSON `json:"before"`
-	After  decisionJSON `json:"after"`
-}
-
-// decisionJSON is a decision in whatif's json form: check's keys that
-// describe the decision itself.
-type decisionJSON struct {
-	Allowed bool   `json:"allowed"`
-	Rule    string `json:"rule"`
-	Reason  string `json:"reason"`
-	Cause   string `json:"cause"`
-	Party   string `json:"party"`
-	Tenant  string `json:"tenant"`
-	Remedy  string `json:"remedy"`
-	Text    string `json:"text"`
-}
-
-func newDecisionJSON(d extlink.Decision) decisionJSON {
-	return decisionJSON{d.Allowed, d.Rule.String(), d.Reason.String(), causeName(d.Cause()),
-		string(d.Party), string(d.Tenant), d.Remedy(), d.String()}
+	Action string           `json:"action"`
+	By     string           `json:"by"`
+	Who    string           `json:"who"`
+	Text   string           `json:"text"`
+	Before extlink.Decision `json:"before"` // as the library writes it
+	After  extlink.Decision `json:"after"`
 }
 
 // removalJSON is what Reconcile would do to one group.
@@ -281,7 +265,7 @@ func runWhatif(c *command, args []string, stdin io.Reader, stdout, stderr io.Wri
 	res.Empty = r.Empty()
 	for _, f := range r.Flips {
 		res.Flips = append(res.Flips, flipJSON{f.After.Action.String(), string(f.After.By), string(f.After.Who), f.String(),
-			newDecisionJSON(f.Before), newDecisionJSON(f.After)})
+			f.Before, f.After})
 	}
 	for _, rm := range r.Removals {
 		res.Removals = append(res.Removals, removalJSON{res.Groups[rm.Group], rm.Group, ids(rm.Removed), ids(rm.Promoted), newGroupJSON(rm.After)})
