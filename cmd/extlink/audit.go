@@ -49,11 +49,15 @@ Flags:
 Output: the text form is a table with the columns member, outsider, steps
 and via (people separated by spaces, then "(in NAME)" for a plan on one of
 the world's groups), sorted by member and then outsider, and a last line
-counting the exposures; or one line saying there are none. The csv form has
-the header line "member,outsider,steps,via,group" and one record an
+counting the exposures; or one line saying there are none. The csv form
+(RFC 4180: a field with a comma, a double quote or a line break is quoted)
+has the header line "member,outsider,steps,via,group" and one record an
 exposure, in the same order, via's people separated by spaces, group the
 world's group the plan starts from ("" for a new group); with no exposure it
-is the header alone. The json form is one object whose keys are always
+is the header alone. In via, and in the text form's member and outsider, an
+ID that holds a space or a double quote, or a character that is not
+printable (such as U+2028), is written as a Go string literal, "a b";
+names are written so too when they hold such characters. The json form is one object whose keys are always
 present:
 
   {
@@ -211,10 +215,10 @@ type auditText struct {
 func newAuditText(w io.Writer, d *extlink.Directory, t extlink.TenantID) *auditText {
 	a := &auditText{w: w, member: len("member"), user: len("outsider")}
 	for id := range d.Members(t) {
-		a.member = max(a.member, len(id))
+		a.member = max(a.member, len(word(string(id))))
 	}
 	for u := range d.Users() {
-		a.user = max(a.user, len(u.ID))
+		a.user = max(a.user, len(word(string(u.ID))))
 	}
 	return a
 }
@@ -226,11 +230,11 @@ func (a *auditText) row(e exposureJSON) error {
 			return err
 		}
 	}
-	via := e.Via
+	via := words(e.Via)
 	if e.GroupName != "" {
-		via = append(via[:len(via):len(via)], "(in "+e.GroupName+")")
+		via += " (in " + safeText(e.GroupName) + ")"
 	}
-	line := fmt.Sprintf("%-*s  %-*s  %-5d  %s", a.member, e.Member, a.user, e.Outsider, e.Steps, strings.Join(via, " "))
+	line := fmt.Sprintf("%-*s  %-*s  %-5d  %s", a.member, word(e.Member), a.user, word(e.Outsider), e.Steps, strings.TrimSpace(via))
 	_, err := fmt.Fprintln(a.w, strings.TrimRight(line, " "))
 	return err
 }
@@ -241,11 +245,11 @@ func (a *auditText) end(r auditResult, rows, members int) error {
 		more = "; -max-steps 0 lists plans of any length"
 	}
 	if rows == 0 {
-		_, err := fmt.Fprintf(a.w, "%s: no exposure: no member can end up alone in a group with an unlinked outsider by %s (R23)%s\n", r.Tenant, within(r.MaxSteps), more)
+		_, err := fmt.Fprintf(a.w, "%s: no exposure: no member can end up alone in a group with an unlinked outsider by %s (R23)%s\n", safeText(r.Tenant), within(r.MaxSteps), more)
 		return err
 	}
 	_, err := fmt.Fprintf(a.w, "%s: %s of %s, %s (R23)%s\n",
-		r.Tenant, count(rows, "exposure"), count(members, "member"), within(r.MaxSteps), more)
+		safeText(r.Tenant), count(rows, "exposure"), count(members, "member"), within(r.MaxSteps), more)
 	return err
 }
 
@@ -265,7 +269,9 @@ func (a *auditCSV) header() {
 
 func (a *auditCSV) row(e exposureJSON) error {
 	a.header()
-	a.w.Write([]string{e.Member, e.Outsider, strconv.Itoa(e.Steps), strings.Join(e.Via, " "), e.GroupName})
+	// encoding/csv quotes a field that holds a comma, a quote or a line
+	// break; via's IDs are words, so that an ID with a space stays one.
+	a.w.Write([]string{e.Member, e.Outsider, strconv.Itoa(e.Steps), words(e.Via), e.GroupName})
 	if a.n++; a.n%1000 == 0 {
 		a.w.Flush()
 	}

@@ -232,11 +232,11 @@ func writeWhy(out io.Writer, reason, cause, blocker, party, tenant, remedy strin
 	if blocker == "" {
 		switch {
 		case party != "" && tenant != "":
-			blocker = "user " + party + " of tenant " + tenant
+			blocker = "user " + safeText(party) + " of tenant " + safeText(tenant)
 		case party != "":
-			blocker = "user " + party
+			blocker = "user " + safeText(party)
 		case tenant != "":
-			blocker = "tenant " + tenant
+			blocker = "tenant " + safeText(tenant)
 		default:
 			blocker = "-"
 		}
@@ -246,7 +246,7 @@ func writeWhy(out io.Writer, reason, cause, blocker, party, tenant, remedy strin
 	}
 	fmt.Fprintf(out, "  reason:     %s (%s)\n", reason, cause)
 	fmt.Fprintf(out, "  blocked by: %s\n", blocker)
-	fmt.Fprintf(out, "  remedy:     %s\n", remedy)
+	fmt.Fprintf(out, "  remedy:     %s\n", escapeText(remedy))
 }
 
 // writeCheckText writes check's text form; see checkCmd's help.
@@ -256,19 +256,19 @@ func writeCheckText(out io.Writer, r checkResult) {
 	if d.Allowed {
 		verdict = "allowed: "
 	}
-	fmt.Fprintln(out, verdict+d.String())
+	fmt.Fprintln(out, verdict+escapeText(d.String()))
 	if r.people != "" {
 		fmt.Fprintf(out, "  people:     %s\n", r.people)
 	}
 	if len(r.With) > 1 {
-		fmt.Fprintf(out, "  with:       %s\n", strings.Join(r.With, ", "))
+		fmt.Fprintf(out, "  with:       %s\n", safeList(r.With))
 	}
 	if len(r.Room) > 0 {
-		fmt.Fprintf(out, "  room:       %s\n", strings.Join(r.Room, ", "))
+		fmt.Fprintf(out, "  room:       %s\n", safeList(r.Room))
 	}
 	if r.Contact != nil {
 		ct := r.Contact
-		fmt.Fprintf(out, "  contact:    %s's address book, added by %s: %s\n", ct.Tenant, ct.Owner, contactLine(ct))
+		fmt.Fprintf(out, "  contact:    %s's address book, added by %s: %s\n", safeText(ct.Tenant), safeText(ct.Owner), contactLine(ct))
 	}
 	fmt.Fprintf(out, "  rule:       %s, %s\n", d.Rule, r.Summary)
 	if d.Allowed {
@@ -276,7 +276,7 @@ func writeCheckText(out io.Writer, r checkResult) {
 	}
 	blocker := ""
 	if d.Reason == extlink.ReasonNotMaster {
-		blocker = "user " + string(d.By) + ", not a master"
+		blocker = "user " + safeText(string(d.By)) + ", not a master"
 	}
 	writeWhy(out, d.Reason.String(), causeName(d.Cause()), blocker, string(d.Party), string(d.Tenant), d.Remedy())
 	if len(r.LinkedColleagues) > 0 {
@@ -285,7 +285,7 @@ func writeCheckText(out io.Writer, r checkResult) {
 			where = "a room: R7, R9"
 		}
 		fmt.Fprintf(out, "  linked colleagues: %s (they can talk with %s, and can bring %s and %s together in %s)\n",
-			strings.Join(r.LinkedColleagues, ", "), d.Who, d.By, d.Who, where)
+			safeList(r.LinkedColleagues), safeText(string(d.Who)), safeText(string(d.By)), safeText(string(d.Who)), where)
 	}
 }
 
@@ -293,7 +293,7 @@ func writeCheckText(out io.Writer, r checkResult) {
 func contactLine(c *contactJSON) string {
 	var parts []string
 	if c.User != "" {
-		parts = append(parts, "user "+c.User)
+		parts = append(parts, "user "+safeText(c.User))
 	} else {
 		parts = append(parts, "no account")
 	}
@@ -301,7 +301,7 @@ func contactLine(c *contactJSON) string {
 		parts = append(parts, "name "+strconv.Quote(c.Name))
 	}
 	if c.Email != "" {
-		parts = append(parts, "e-mail "+c.Email)
+		parts = append(parts, "e-mail "+safeText(c.Email))
 	} else {
 		parts = append(parts, "no e-mail address")
 	}

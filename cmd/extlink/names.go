@@ -30,10 +30,10 @@ func people(d *extlink.Directory, ids ...string) string {
 			continue
 		}
 		if u.Name != "" && !strings.EqualFold(u.Name, id) {
-			parts = append(parts, fmt.Sprintf("%s (%s)", id, u.Name))
+			parts = append(parts, fmt.Sprintf("%s (%s)", safeText(id), safeText(u.Name)))
 			named = true
 		} else {
-			parts = append(parts, id)
+			parts = append(parts, safeText(id))
 		}
 	}
 	if !named {
@@ -76,7 +76,7 @@ func suggestUser(d *extlink.Directory, u string) string {
 // the ID but for case.
 func hint(id, name string) string {
 	if name != "" && !strings.EqualFold(name, id) {
-		return fmt.Sprintf("; did you mean %q (%s)?", id, name)
+		return fmt.Sprintf("; did you mean %q (%s)?", id, safeText(name))
 	}
 	return fmt.Sprintf("; did you mean %q?", id)
 }

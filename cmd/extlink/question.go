@@ -301,11 +301,11 @@ func buildRoom(d *extlink.Directory, members []string) (extlink.Room, error) {
 		ids[i] = extlink.UserID(m)
 	}
 	if len(ids) < 2 {
-		return extlink.Room{}, fmt.Errorf("-room %s: a room has two or more people", strings.Join(members, ","))
+		return extlink.Room{}, fmt.Errorf("-room %s: a room has two or more people", safeText(strings.Join(members, ",")))
 	}
 	for i, u := range ids {
 		if slices.Contains(ids[:i], u) {
-			return extlink.Room{}, fmt.Errorf("-room %s: %s twice", strings.Join(members, ","), u)
+			return extlink.Room{}, fmt.Errorf("-room %s: %s twice", safeText(strings.Join(members, ",")), safeText(string(u)))
 		}
 	}
 	for _, creator := range ids {
@@ -336,5 +336,5 @@ func buildRoom(d *extlink.Directory, members []string) (extlink.Room, error) {
 			return room, nil
 		}
 	}
-	return extlink.Room{}, fmt.Errorf("-room %s: no such room can be formed: someone in it must be able to talk with each other person (R7, R8)", strings.Join(members, ","))
+	return extlink.Room{}, fmt.Errorf("-room %s: no such room can be formed: someone in it must be able to talk with each other person (R7, R8)", safeText(strings.Join(members, ",")))
 }

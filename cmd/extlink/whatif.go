@@ -36,7 +36,9 @@ with spaces):
   link A B, unlink A B      add or remove the link between users A and B
 A tenant switch changes that one setting of the tenant's policy as it stands
 by then, and leaves the others. yes and no, on and off, true and false are
-interchangeable for calls, leave and connected.
+interchangeable for calls, leave and connected. An ID may hold dots and
+equals signs (taro.yamada.connected=no); one that holds a space or a
+double quote is written as a Go string literal ('link "me one" b').
 
 Flags:
   -world FILE     the world file (required)
@@ -300,7 +302,7 @@ func groupLabel(name string, i int) string {
 func writeWhatifText(out io.Writer, r whatifResult) {
 	fmt.Fprintln(out, "Changes:")
 	for _, c := range r.Changes {
-		fmt.Fprintf(out, "  %s\n", c.Text)
+		fmt.Fprintf(out, "  %s\n", escapeText(c.Text))
 	}
 	section := func(title string, n int) {
 		fmt.Fprintln(out, title)
@@ -314,7 +316,7 @@ func writeWhatifText(out io.Writer, r whatifResult) {
 	}
 	section(fmt.Sprintf("Decisions that would flip, %s (R25):", among), len(r.Flips))
 	for _, f := range r.Flips {
-		fmt.Fprintf(out, "  %s\n", f.Text)
+		fmt.Fprintf(out, "  %s\n", escapeText(f.Text))
 	}
 	if len(r.Groups) == 0 {
 		fmt.Fprintln(out, "Groups Reconcile would change (R20): the world file has none")
@@ -324,18 +326,18 @@ func writeWhatifText(out io.Writer, r whatifResult) {
 	for _, rm := range r.Removals {
 		var parts []string
 		if len(rm.Removed) > 0 {
-			parts = append(parts, "removes "+strings.Join(rm.Removed, ", "))
+			parts = append(parts, "removes "+safeList(rm.Removed))
 		}
 		if len(rm.Promoted) > 0 {
-			parts = append(parts, "makes "+strings.Join(rm.Promoted, ", ")+" master")
+			parts = append(parts, "makes "+safeList(rm.Promoted)+" master")
 		}
-		parts = append(parts, "leaving "+rm.After.Text)
-		fmt.Fprintf(out, "  %s: %s\n", rm.Group, strings.Join(parts, "; "))
+		parts = append(parts, "leaving "+escapeText(rm.After.Text))
+		fmt.Fprintf(out, "  %s: %s\n", safeText(rm.Group), strings.Join(parts, "; "))
 	}
 	if r.Tenant != "" {
-		section(fmt.Sprintf("Exposure of %s, %s (R23):", r.Tenant, within(r.MaxSteps)), len(r.Exposure))
+		section(fmt.Sprintf("Exposure of %s, %s (R23):", safeText(r.Tenant), within(r.MaxSteps)), len(r.Exposure))
 		for _, e := range r.Exposure {
-			fmt.Fprintf(out, "  %s -> %s: %s before, %s after\n", e.Member, e.Outsider, stepsOrNone(e.Before), stepsOrNone(e.After))
+			fmt.Fprintf(out, "  %s -> %s: %s before, %s after\n", safeText(e.Member), safeText(e.Outsider), stepsOrNone(e.Before), stepsOrNone(e.After))
 		}
 	}
 	if r.Empty {
@@ -355,8 +357,15 @@ func stepsOrNone(n int) string {
 // whatifCmd's help for the forms. A tenant switch starts from the tenant's
 // policy in d.
 func parseChange(d *extlink.Directory, text string) (extlink.Change, error) {
-	if f := strings.Fields(text); len(f) > 0 && !strings.Contains(f[0], "=") {
-		want := map[string]int{"connect": 2, "disconnect": 2, "link": 3, "unlink": 3}[f[0]]
+	verbs := map[string]int{"connect": 2, "disconnect": 2, "link": 3, "unlink": 3}
+	if f := strings.Fields(text); len(f) > 0 && (verbs[f[0]] > 0 || !strings.Contains(text, "=")) {
+		want := verbs[f[0]]
+		if want > 0 {
+			var err error
+			if f, err = splitWords(strings.TrimSpace(text)); err != nil {
+				return extlink.Change{}, fmt.Errorf("cannot read %q: %v", text, err)
+			}
+		}
 		switch {
 		case want == 0:
 			return extlink.Change{}, fmt.Errorf("unknown change %q (want T.KEY=VALUE, connect U, disconnect U, link A B or unlink A B)", f[0])
@@ -390,9 +399,22 @@ func parseChange(d *extlink.Directory, text string) (extlink.Change, error) {
 		return extlink.AddLink(a.ID, b.ID), nil
 	}
 
-	lhs, value, ok := strings.Cut(strings.TrimSpace(text), "=")
-	name, key, ok2 := strings.Cut(lhs, ".")
-	if !ok || !ok2 || name == "" {
+	// IDs may hold dots and equals signs (taro.yamada, example.com), and
+	// keys and values do not: the last of each separates.
+	trimmed := strings.TrimSpace(text)
+	eq := strings.LastIndex(trimmed, "=")
+	lhs, value := trimmed[:max(eq, 0)], trimmed[eq+1:]
+	dot := strings.LastIndex(lhs, ".")
+	name, key := lhs[:max(dot, 0)], lhs[dot+1:]
+	if strings.HasPrefix(name, `"`) {
+		// A quoted ID, as a -change's words may be: "me one".connected=no.
+		if uq, err := strconv.Unquote(name); err == nil {
+			name = uq
+		} else {
+			dot = -1
+		}
+	}
+	if eq < 0 || dot < 0 || name == "" {
 		return extlink.Change{}, fmt.Errorf("cannot read %q (want T.KEY=VALUE, connect U, disconnect U, link A B or unlink A B)", text)
 	}
 	yesNo := func() (bool, error) {

@@ -91,3 +91,46 @@ func TestWhatifChangesAccumulate(t *testing.T) {
 		t.Errorf("second change reads\n%s\nwant %q", out, want)
 	}
 }
+
+// A change names any ID R26 allows: one with dots or an equals sign in the
+// T.KEY=VALUE form, one with a space or a quote as a Go string literal.
+func TestParseChangeOddIDs(t *testing.T) {
+	d, err := extlink.NewDirectory(
+		[]extlink.Tenant{{ID: "example.com"}, {ID: "t=2"}},
+		[]extlink.User{{ID: "taro.yamada", Tenant: "example.com"}, {ID: "me one", Tenant: "example.com"}, {ID: `b"q`, Tenant: "t=2"}},
+		nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		text string
+		want extlink.Change
+	}{
+		{"taro.yamada.connected=yes", extlink.SetConnected("taro.yamada", true)},
+		{"example.com.works=all", extlink.SetPolicy("example.com", extlink.Policy{Works: extlink.AccessAll})},
+		{"t=2.calls=off", extlink.SetPolicy("t=2", extlink.Policy{NoCalls: true})},
+		{`"me one".connected=yes`, extlink.SetConnected("me one", true)},
+		{`connect "me one"`, extlink.SetConnected("me one", true)},
+		{`link "me one" "b\"q"`, extlink.AddLink("me one", `b"q`)},
+		{`link taro.yamada b"q`, extlink.AddLink("taro.yamada", `b"q`)},
+	} {
+		got, err := parseChange(d, c.text)
+		if err != nil {
+			t.Errorf("%q: %v", c.text, err)
+			continue
+		}
+		if diff := cmp.Diff(c.want, got); diff != "" {
+			t.Errorf("%q (-want +got):\n%s", c.text, diff)
+		}
+	}
+	for _, c := range []struct{ text, err string }{
+		{`link "me one b`, "unterminated"},
+		{`link "me"one b`, "runs into"},
+		{`"me one.connected=yes`, "cannot read"},
+	} {
+		_, err := parseChange(d, c.text)
+		if err == nil || !strings.Contains(err.Error(), c.err) {
+			t.Errorf("%q: error %v, want one containing %q", c.text, err, c.err)
+		}
+	}
+}
