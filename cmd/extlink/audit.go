@@ -43,6 +43,8 @@ Flags:
                   a limited audit says so on its last line, "no exposure"
                   included
   -no-groups      ignore the world file's groups: plans of new groups only
+  -progress       show progress on standard error even when it is not a
+                  terminal (on a terminal it is shown anyway)
   -format F       text (the default), json or csv
   -json           same as -format json
 
@@ -115,6 +117,7 @@ func runAudit(c *command, args []string, stdin io.Reader, stdout, stderr io.Writ
 	o := newOptions(c, stdin, "text", "json", "csv")
 	maxSteps := maxStepsFlag(o)
 	noGroups := o.fs.Bool("no-groups", false, "ignore the world file's groups")
+	showProgress := o.fs.Bool("progress", false, "show progress on standard error even when it is not a terminal")
 	pos, code, ok := o.parse(args, stdout, stderr)
 	if !ok {
 		return code
@@ -125,6 +128,10 @@ func runAudit(c *command, args []string, stdin io.Reader, stdout, stderr io.Writ
 	if *maxSteps < 0 {
 		return c.usageError(stderr, "-max-steps %d: want 0 (no limit) or more", *maxSteps)
 	}
+	p := newProgress(stderr, "extlink audit", *showProgress)
+	defer p.end()
+	stderr = p.guard(stderr)
+	p.set("reading %s", o.worldName())
 	w, ok := o.load(stderr)
 	if !ok {
 		return exitUsage
@@ -154,7 +161,7 @@ func runAudit(c *command, args []string, stdin io.Reader, stdout, stderr io.Writ
 		out = newAuditText(stdout, w.Directory, t)
 	}
 	n, members, last := 0, 0, ""
-	progress := terminal(stderr)
+	p.set("auditing %s, %s", t, within(*maxSteps))
 	for e := range seq {
 		name := ""
 		if e.Group > 0 {
@@ -166,14 +173,10 @@ func runAudit(c *command, args []string, stdin io.Reader, stdout, stderr io.Writ
 		n++
 		if m := string(e.Member); m != last {
 			members, last = members+1, m
-			if progress {
-				fmt.Fprintf(stderr, "\rextlink audit: %d rows so far, at member %s\033[K", n, m)
-			}
+			p.update("auditing %s: %s so far, at member %s", t, count(n, "row"), m)
 		}
 	}
-	if progress && n > 0 {
-		fmt.Fprint(stderr, "\r\033[K")
-	}
+	p.end()
 	if err == nil {
 		err = out.end(auditResult{Tenant: string(t), MaxSteps: *maxSteps}, n, members)
 	}

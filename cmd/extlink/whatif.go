@@ -53,6 +53,8 @@ Flags:
                   only with -tenant
   -no-groups      the exposure ignores the world file's groups (it counts
                   them by default, as each directory's Reconcile leaves them)
+  -progress       show progress on standard error even when it is not a
+                  terminal (on a terminal it is shown anyway)
   -format F       text (the default) or json
   -json           same as -format json
 
@@ -167,6 +169,7 @@ func runWhatif(c *command, args []string, stdin io.Reader, stdout, stderr io.Wri
 	tenant := o.fs.String("tenant", "", "the tenant whose exposure to compare")
 	maxSteps := maxStepsFlag(o)
 	noGroups := o.fs.Bool("no-groups", false, "the exposure ignores the world file's groups")
+	showProgress := o.fs.Bool("progress", false, "show progress on standard error even when it is not a terminal")
 	pos, code, ok := o.parse(args, stdout, stderr)
 	if !ok {
 		return code
@@ -185,6 +188,10 @@ func runWhatif(c *command, args []string, stdin io.Reader, stdout, stderr io.Wri
 	if *maxSteps < 0 {
 		return c.usageError(stderr, "-max-steps %d: want 0 (no limit) or more", *maxSteps)
 	}
+	p := newProgress(stderr, "extlink whatif", *showProgress)
+	defer p.end()
+	stderr = p.guard(stderr)
+	p.set("reading %s", o.worldName())
 	w, ok := o.load(stderr)
 	if !ok {
 		return exitUsage
@@ -259,11 +266,12 @@ func runWhatif(c *command, args []string, stdin io.Reader, stdout, stderr io.Wri
 		res.Users, res.Around = ids(q.Around), true
 	}
 
-	r, err := extlink.WhatIf(before, after, q)
+	r, err := whatIf(p, before, after, q)
 	if err != nil {
 		fmt.Fprintf(stderr, "extlink whatif: %v\n", err)
 		return exitUsage
 	}
+	p.end()
 	res.Empty = r.Empty()
 	for _, f := range r.Flips {
 		res.Flips = append(res.Flips, flipJSON{f.After.Action.String(), string(f.After.By), string(f.After.Who), f.String(),
@@ -288,6 +296,39 @@ func runWhatif(c *command, args []string, stdin io.Reader, stdout, stderr io.Wri
 		return exitNo
 	}
 	return exitOK
+}
+
+// whatIf is extlink.WhatIf in two calls, so that p can say which part of
+// the work is under way: the decisions of q.Users and q.Around, then the
+// groups and the tenant's exposure. The parts are independent (flips
+// depend on the users only, removals on the groups, the exposure on the
+// tenant and the groups), so the report is the one call's.
+func whatIf(p *progress, before, after *extlink.Directory, q extlink.WhatIfQuery) (extlink.Report, error) {
+	if len(q.Users) > 0 || len(q.Around) > 0 {
+		if len(q.Around) > 0 {
+			p.set("comparing the decisions of %s with anyone", count(len(q.Around), "user"))
+		} else {
+			p.set("comparing the decisions among %s", count(len(q.Users), "user"))
+		}
+	}
+	users := extlink.WhatIfQuery{Users: q.Users, Around: q.Around}
+	r, err := extlink.WhatIf(before, after, users)
+	if err != nil || len(q.Groups) == 0 && q.Tenant == "" {
+		return r, err
+	}
+	switch {
+	case q.Tenant != "" && len(q.Groups) == 0:
+		p.set("comparing %s's exposure, %s", q.Tenant, within(q.MaxSteps))
+	case q.Tenant != "":
+		p.set("reconciling %s and comparing %s's exposure, %s", count(len(q.Groups), "group"), q.Tenant, within(q.MaxSteps))
+	default:
+		p.set("reconciling %s", count(len(q.Groups), "group"))
+	}
+	rest := q
+	rest.Users, rest.Around = nil, nil
+	g, err := extlink.WhatIf(before, after, rest)
+	r.Removals, r.Exposure = g.Removals, g.Exposure
+	return r, err
 }
 
 // groupLabel names the world's group i: its name, or groups[i].
