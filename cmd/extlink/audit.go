@@ -50,7 +50,8 @@ Flags:
 
 Output: the text form is a table with the columns member, outsider, steps
 and via (people separated by spaces, then "(in NAME)" for a plan on one of
-the world's groups), sorted by member and then outsider, and a last line
+the world's groups), member and outsider with their display names where
+these differ from the IDs, "tanaka (田中太郎)", sorted by member and then outsider, and a last line
 counting the exposures; or one line saying there are none. The csv form
 (RFC 4180: a field with a comma, a double quote or a line break is quoted)
 has the header line "member,outsider,steps,via,group" and one record an
@@ -207,21 +208,22 @@ type auditWriter interface {
 }
 
 // auditText writes the text form: a table whose columns are as wide as the
-// tenant's longest member ID and the directory's longest user ID, so that
-// rows can be written as they come.
+// tenant's widest member and the directory's widest user, each with their
+// name (see nameLabel), so that rows can be written as they come.
 type auditText struct {
 	w            io.Writer
-	member, user int
+	d            *extlink.Directory
+	member, user int // the columns' widths
 	started      bool
 }
 
 func newAuditText(w io.Writer, d *extlink.Directory, t extlink.TenantID) *auditText {
-	a := &auditText{w: w, member: len("member"), user: len("outsider")}
+	a := &auditText{w: w, d: d, member: len("member"), user: len("outsider")}
 	for id := range d.Members(t) {
-		a.member = max(a.member, len(word(string(id))))
+		a.member = max(a.member, displayWidth(nameLabel(d, string(id))))
 	}
 	for u := range d.Users() {
-		a.user = max(a.user, len(word(string(u.ID))))
+		a.user = max(a.user, displayWidth(nameLabel(d, string(u.ID))))
 	}
 	return a
 }
@@ -229,7 +231,7 @@ func newAuditText(w io.Writer, d *extlink.Directory, t extlink.TenantID) *auditT
 func (a *auditText) row(e exposureJSON) error {
 	if !a.started {
 		a.started = true
-		if _, err := fmt.Fprintf(a.w, "%-*s  %-*s  steps  via\n", a.member, "member", a.user, "outsider"); err != nil {
+		if _, err := fmt.Fprintf(a.w, "%s  %s  steps  via\n", pad("member", a.member), pad("outsider", a.user)); err != nil {
 			return err
 		}
 	}
@@ -237,7 +239,7 @@ func (a *auditText) row(e exposureJSON) error {
 	if e.GroupName != "" {
 		via += " (in " + safeText(e.GroupName) + ")"
 	}
-	line := fmt.Sprintf("%-*s  %-*s  %-5d  %s", a.member, word(e.Member), a.user, word(e.Outsider), e.Steps, strings.TrimSpace(via))
+	line := fmt.Sprintf("%s  %s  %-5d  %s", pad(nameLabel(a.d, e.Member), a.member), pad(nameLabel(a.d, e.Outsider), a.user), e.Steps, strings.TrimSpace(via))
 	_, err := fmt.Fprintln(a.w, strings.TrimRight(line, " "))
 	return err
 }

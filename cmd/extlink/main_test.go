@@ -156,6 +156,8 @@ var goldens = []struct {
 	{"check-did-you-mean-none", []string{"check", "-world", "testdata/worlds/names.json", "talk", "me", "watanabe"}, 2},
 	{"plan-names", []string{"plan", "-world", "testdata/worlds/names.json", "me", "suzuki"}, 0},
 	{"audit-did-you-mean", []string{"audit", "-world", "testdata/worlds/names.json", "佐藤物産"}, 2},
+	{"audit-names", []string{"audit", "-world", "testdata/worlds/names.json", "t1"}, 0},
+	{"whatif-names", []string{"whatif", "-world", "testdata/worlds/names.json", "-change", "unlink tanaka suzuki", "-tenant", "t1"}, 1},
 	{"check-dash-dash", []string{"check", "-world", seed, "--", "talk", "me", "-b"}, 2},
 
 	{"test-h", []string{"test", "-h"}, 0},

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -11,22 +10,43 @@ import (
 	"github.com/extlink/extlink/world"
 )
 
+// nameLabel returns the user id as one word (see word), followed by their
+// display name in parentheses where it differs from the ID other than in
+// case, as people writes each: "tanaka (田中太郎)". An ID the directory
+// does not have is the word alone.
+func nameLabel(d *extlink.Directory, id string) string {
+	if u, ok := d.User(extlink.UserID(id)); ok && u.Name != "" && !strings.EqualFold(u.Name, id) {
+		return word(id) + " (" + safeText(u.Name) + ")"
+	}
+	return word(id)
+}
+
 // people returns the users ids name, each once in the order given, with
 // their display names beside their IDs where the two differ other than in
 // case: "tanaka (田中太郎), me". It returns "" when no one's name differs
 // so, so that text output only grows where names tell something. An ID
 // the directory does not have is left out.
 func people(d *extlink.Directory, ids ...string) string {
+	return peopleUpTo(d, 0, ids...)
+}
+
+// peopleUpTo is people listing at most limit of them (0: all), then "and N
+// more". It costs O(len(ids)).
+func peopleUpTo(d *extlink.Directory, limit int, ids ...string) string {
 	var parts []string
-	var seen []string
-	named := false
+	seen := map[string]bool{}
+	named, more := false, 0
 	for _, id := range ids {
-		if id == "" || slices.Contains(seen, id) {
+		if id == "" || seen[id] {
 			continue
 		}
-		seen = append(seen, id)
+		seen[id] = true
 		u, ok := d.User(extlink.UserID(id))
 		if !ok {
+			continue
+		}
+		if limit > 0 && len(parts) == limit {
+			more++
 			continue
 		}
 		if u.Name != "" && !strings.EqualFold(u.Name, id) {
@@ -38,6 +58,9 @@ func people(d *extlink.Directory, ids ...string) string {
 	}
 	if !named {
 		return ""
+	}
+	if more > 0 {
+		parts = append(parts, fmt.Sprintf("and %d more", more))
 	}
 	return strings.Join(parts, ", ")
 }

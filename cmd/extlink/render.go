@@ -109,3 +109,37 @@ func splitWords(s string) ([]string, error) {
 		out, s = append(out, s[:end]), s[end:]
 	}
 }
+
+// displayWidth returns how many terminal columns s takes: two for a wide
+// East Asian character (kanji, kana, hangul, full-width forms), none for
+// a combining mark, one for any other rune. It is an approximation of
+// Unicode's East Asian Width, enough to keep tables of Japanese names in
+// line.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case wide(r):
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+// wide reports whether r takes two terminal columns.
+func wide(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) ||
+		r >= 0x3000 && r <= 0x303F || // CJK symbols and punctuation, U+3000 included
+		r >= 0xFF01 && r <= 0xFF60 || r >= 0xFFE0 && r <= 0xFFE6 // full-width forms
+}
+
+// pad returns s followed by spaces to make it width columns wide.
+func pad(s string, width int) string {
+	if n := width - displayWidth(s); n > 0 {
+		return s + strings.Repeat(" ", n)
+	}
+	return s
+}

@@ -63,12 +63,15 @@ Output: the text form lists the changes, then the decisions that flip
 call, pair by pair in the users' order; then, group by group in the file's
 order, the members Reconcile would remove, the members it would make master
 and the group as it would be; then, with -tenant, the exposures gained, lost
-or changed, as "member -> outsider: steps before, steps after". Each section
-says "none" when nothing in it changes (the groups section, that the file
-has none, if so), and a last line says so when nothing does. Groups are compared as Reconcile leaves them in the world as it is,
-so that a group the file lists with a member the world already keeps out
-shows only what the change itself would do. Groups without a name are shown
-as groups[INDEX]. The json form is one object whose keys are always present:
+or changed, as "member -> outsider: steps before, steps after"; then a line
+"People:" with the display names of everyone named above, where these
+differ from the IDs (the first 100). Each section says "none" when nothing
+in it changes (the groups section, that the file has none, if so), and a
+last line says so when nothing does. Groups are compared as Reconcile
+leaves them in the world as it is, so that a group the file lists with a
+member the world already keeps out shows only what the change itself would
+do. Groups without a name are shown as groups[INDEX]. The json form is one
+object whose keys are always present:
 
   {
     "changes": [{"change": "t1.works=off", "text": "t1's policy becomes ..."}],
@@ -120,6 +123,8 @@ type whatifResult struct {
 	Flips    []flipJSON     `json:"flips"`
 	Removals []removalJSON  `json:"removals"`
 	Exposure []exposureDiff `json:"exposure"`
+
+	people string // for the text form: see whatifPeople
 }
 
 // changeJSON is one change as given and as understood.
@@ -290,6 +295,7 @@ func runWhatif(c *command, args []string, stdin io.Reader, stdout, stderr io.Wri
 			return exitUsage
 		}
 	} else {
+		res.people = whatifPeople(after, res)
 		writeWhatifText(stdout, res)
 	}
 	if !res.Empty {
@@ -381,9 +387,33 @@ func writeWhatifText(out io.Writer, r whatifResult) {
 			fmt.Fprintf(out, "  %s -> %s: %s before, %s after\n", safeText(e.Member), safeText(e.Outsider), stepsOrNone(e.Before), stepsOrNone(e.After))
 		}
 	}
+	if r.people != "" {
+		fmt.Fprintf(out, "People: %s\n", r.people)
+	}
 	if r.Empty {
 		fmt.Fprintln(out, "Nothing asked about would change.")
 	}
+}
+
+// maxPeople is how many people whatif's text form names on its People line.
+const maxPeople = 100
+
+// whatifPeople returns the People line of whatif's text form: everyone its
+// flips, removals and exposure name, in that order, names beside IDs; ""
+// when no one's name differs from their ID (see people).
+func whatifPeople(d *extlink.Directory, r whatifResult) string {
+	var named []string
+	for _, f := range r.Flips {
+		named = append(named, f.By, f.Who)
+	}
+	for _, rm := range r.Removals {
+		named = append(named, rm.Removed...)
+		named = append(named, rm.Promoted...)
+	}
+	for _, e := range r.Exposure {
+		named = append(named, e.Member, e.Outsider)
+	}
+	return peopleUpTo(d, maxPeople, named...)
 }
 
 // stepsOrNone returns "4 steps", or "none" for 0.
