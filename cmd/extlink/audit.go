@@ -18,7 +18,7 @@ const defaultMaxSteps = 4
 
 var auditCmd = &command{
 	name:     "audit",
-	synopsis: "-world FILE [-format text|json|csv] [-json] [-max-steps N] [-no-groups] TENANT",
+	synopsis: "-world FILE [-format text|json|csv] [-json] [-max-steps N] [-no-groups] [-progress] TENANT",
 	summary:  "list who in TENANT can end up in a group with an unlinked outsider (R23)",
 	run:      runAudit,
 	help: `Audit lists the exposure of the tenant TENANT to the post's trick (R23): each

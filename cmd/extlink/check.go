@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/extlink/extlink"
 	"github.com/extlink/extlink/world"
@@ -42,12 +43,13 @@ Questions:
 
 FROM, TO, BY, WHO and VIEWER are user IDs. The group is the world file's
 (-group NAME: its "name", or its index in "groups"). World files hold no
-rooms: -room MEMBERS names one by its members, comma-separated, and check
-forms it as people could (one creates it with another, and those in it
-invite the rest, R7, R8); a room no such order forms is bad input. A question that
-names one person twice (talk me me, remove -group g a a) is a usage error,
-as plan's ME and TARGET are. Flags may come before or after the question's
-words.
+rooms: -room MEMBERS names one by its members, comma-separated (an ID with
+a comma, a quote or a space at an end as a Go string literal: -room
+'"a,b",me'), and check forms it as people could (one creates it with
+another, and those in it invite the rest, R7, R8); a room no such order
+forms is bad input. A question that names one person twice (talk me me,
+remove -group g a a) is a usage error, as plan's ME and TARGET are. Flags
+may come before or after the question's words.
 
 Flags:
   -world FILE    the world file (required); - for standard input
@@ -188,7 +190,11 @@ func runCheck(c *command, args []string, stdin io.Reader, stdout, stderr io.Writ
 	if len(pos) == 0 {
 		return c.usageError(stderr, "missing question: %s", questionNames())
 	}
-	q := question{Q: pos[0], Args: pos[1:], Group: *group, Room: splitList(*room)}
+	roomList, err := splitList(*room)
+	if err != nil {
+		return c.usageError(stderr, "-room: %v", err)
+	}
+	q := question{Q: pos[0], Args: pos[1:], Group: *group, Room: roomList}
 	if err := q.check(); err != nil {
 		return c.usageError(stderr, "%v", err)
 	}
@@ -212,17 +218,41 @@ func runCheck(c *command, args []string, stdin io.Reader, stdout, stderr io.Writ
 	return exitOK
 }
 
-// splitList splits a comma-separated list flag, trimming spaces around
-// each item; an empty flag gives nil.
-func splitList(s string) []string {
+// splitList splits a comma-separated list flag (-room, -users), trimming
+// spaces around each item; an empty flag gives nil. An item that starts
+// with a double quote is a Go string literal, so that an ID with a comma
+// or a space can be named: -users '"a,b", c'.
+func splitList(s string) ([]string, error) {
 	if strings.TrimSpace(s) == "" {
-		return nil
+		return nil, nil
 	}
 	var out []string
-	for _, x := range strings.Split(s, ",") {
-		out = append(out, strings.TrimSpace(x))
+	for {
+		s = strings.TrimLeftFunc(s, unicode.IsSpace)
+		item := s
+		if strings.HasPrefix(s, `"`) {
+			q, err := strconv.QuotedPrefix(s)
+			if err != nil {
+				return nil, fmt.Errorf("unterminated or invalid quoted item %s", safeText(s))
+			}
+			item, _ = strconv.Unquote(q)
+			s = strings.TrimLeftFunc(s[len(q):], unicode.IsSpace)
+			if s != "" && s[0] != ',' {
+				return nil, fmt.Errorf("quoted item %s runs into %s", q, safeText(s))
+			}
+		} else {
+			i := strings.IndexByte(s, ',')
+			if i < 0 {
+				i = len(s)
+			}
+			item, s = strings.TrimSpace(s[:i]), s[i:]
+		}
+		out = append(out, item)
+		if s == "" {
+			return out, nil
+		}
+		s = s[1:] // the comma
 	}
-	return out
 }
 
 // writeWhy writes the lines that explain a refusal: the reason and its

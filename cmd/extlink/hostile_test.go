@@ -127,6 +127,8 @@ func TestHostileNamesAndIDs(t *testing.T) {
 		{"check", "-world", file, "create-group", hostA, hostB, hostC},
 		{"check", "-world", file, "invite", "-room", hostC + "," + hostB, hostB, hostMe},
 		{"check", "-world", file, "convert", "-room", hostC + "," + hostB + "," + hostMe, hostMe},
+		{"check", "-world", file, "convert", "-room", strconv.Quote(hostA) + "," + strconv.Quote(hostB) + ", " + strconv.Quote(hostMe), hostA},
+		{"whatif", "-world", file, "-change", "t2.works=off", "-users", strconv.Quote(hostA) + "," + strconv.Quote(hostB) + "," + strconv.Quote(hostC)},
 		{"check", "-world", file, "talk", hostMe, "B\u001b[31m"}, // by name: did you mean
 		{"plan", "-world", file, hostMe, hostB},
 		{"plan", "-world", file, hostMe, hostC},
@@ -164,6 +166,31 @@ func TestWords(t *testing.T) {
 	} {
 		if got := safeText(in); got != want {
 			t.Errorf("safeText(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+func TestSplitList(t *testing.T) {
+	ids := []string{"a", "a,b", ` x`, `q"`, "x\u2028y", "田中", "me one"}
+	if got, err := splitList(safeList(ids)); err != nil || !slices.Equal(got, ids) {
+		t.Errorf("splitList(safeList(%q)) = %q, %v", ids, got, err)
+	}
+	for in, want := range map[string][]string{
+		"":                   nil,
+		"  ":                 nil,
+		"a,b":                {"a", "b"},
+		" a , b ,":           {"a", "b", ""},
+		`"a,b", c`:           {"a,b", "c"},
+		`"x\u2028y","q\"",z`: {"x\u2028y", `q"`, "z"},
+	} {
+		got, err := splitList(in)
+		if err != nil || !slices.Equal(got, want) {
+			t.Errorf("splitList(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{`"a`, `"a"b`, `a,"b`} {
+		if got, err := splitList(in); err == nil {
+			t.Errorf("splitList(%q) = %q, want an error", in, got)
 		}
 	}
 }

@@ -50,10 +50,10 @@ func peopleUpTo(d *extlink.Directory, limit int, ids ...string) string {
 			continue
 		}
 		if u.Name != "" && !strings.EqualFold(u.Name, id) {
-			parts = append(parts, fmt.Sprintf("%s (%s)", safeText(id), safeText(u.Name)))
+			parts = append(parts, fmt.Sprintf("%s (%s)", listItem(id), safeText(u.Name)))
 			named = true
 		} else {
-			parts = append(parts, safeText(id))
+			parts = append(parts, listItem(id))
 		}
 	}
 	if !named {

@@ -47,13 +47,25 @@ func words(ss []string) string {
 	return strings.Join(out, " ")
 }
 
-// safeList returns ss, each through safeText, separated by ", ".
+// safeList returns ss as listItem writes each, separated by ", ": the
+// list splits back into the same strings as a -room or -users flag does
+// (splitList).
 func safeList(ss []string) string {
 	out := make([]string, len(ss))
 	for i, s := range ss {
-		out[i] = safeText(s)
+		out[i] = listItem(s)
 	}
 	return strings.Join(out, ", ")
+}
+
+// listItem returns s as an item of a comma-separated list: as safeText
+// writes it, and also quoted when it holds a comma or a double quote,
+// starts or ends with a space, or is empty.
+func listItem(s string) string {
+	if s == "" || strings.ContainsAny(s, `,"`) || strings.TrimSpace(s) != s {
+		return strconv.QuoteToGraphic(s)
+	}
+	return safeText(s)
 }
 
 // escapeText returns a sentence the library wrote (a decision's text, a

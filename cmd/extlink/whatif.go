@@ -13,7 +13,7 @@ import (
 
 var whatifCmd = &command{
 	name:     "whatif",
-	synopsis: "-world FILE -change C [-change C ...] [-users U,U,...] [-tenant T] [-max-steps N] [-format text|json] [-json]",
+	synopsis: "-world FILE -change C [-change C ...] [-users U,U,...] [-tenant T] [-max-steps N] [-no-groups] [-progress] [-format text|json] [-json]",
 	summary:  "preview what a directory change would flip, remove and expose (R25)",
 	run:      runWhatif,
 	help: `Whatif previews a change to the world FILE before it is made (R25): which
@@ -43,7 +43,8 @@ double quote is written as a Go string literal ('link "me one" b').
 Flags:
   -world FILE     the world file (required)
   -change C       a change, as above (at least one)
-  -users U,U,...  compare decisions between these users only (default: the
+  -users U,U,...  compare decisions between these users only (an ID with a
+                  comma as a Go string literal, "a,b"; default: the
                   decisions of every user the changes touch, a member of a
                   tenant whose policy changes, a user connected or
                   disconnected, the ends of a link, with anyone: every
@@ -214,8 +215,14 @@ func runWhatif(c *command, args []string, stdin io.Reader, stdout, stderr io.Wri
 		q.MaxSteps, res.MaxSteps = *maxSteps, *maxSteps
 	}
 	if set["users"] {
-		for _, u := range strings.Split(*users, ",") {
-			u = strings.TrimSpace(u)
+		list, err := splitList(*users)
+		if err != nil {
+			return c.usageError(stderr, "-users: %v", err)
+		}
+		if len(list) == 0 {
+			list = []string{""}
+		}
+		for _, u := range list {
 			switch _, known := before.User(extlink.UserID(u)); {
 			case u == "":
 				return c.usageError(stderr, "-users %q: empty user ID", *users)
