@@ -85,7 +85,7 @@ func batch(o *options, w *world.World, stdin io.Reader, stdout, stderr io.Writer
 		case a.denied() && code == exitOK:
 			code = exitNo
 		}
-		b, err := json.Marshal(a)
+		b, err := a.MarshalJSON()
 		if err != nil {
 			fmt.Fprintf(stderr, "extlink check: %v\n", err)
 			return exitUsage
