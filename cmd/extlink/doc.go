@@ -42,7 +42,17 @@
 // [github.com/extlink/extlink/world] reads; examples/seed.json (the post's
 // cast) and examples/three-companies.json are two. plan, audit and whatif
 // count the world file's groups, as Reconcile leaves them: a plan may start
-// from one of them (R22, R23); -no-groups ignores them.
+// from one of them (R22, R23); -no-groups ignores them. audit and whatif,
+// which can run for minutes on a large world, show what they are doing on
+// standard error when it is a terminal, or with -progress.
+//
+// Text output quotes what could break it: an ID or name with a line break,
+// a line or paragraph separator, a bidirectional control or another
+// character that is not printable is written as a Go string literal
+// ("a\u2028b"; within the library's sentences, such as a decision's
+// text, the character is escaped in place), and so is an ID in a list where
+// its comma, quote or space would be ambiguous; -room, -users and whatif's
+// -change read such literals back. csv is RFC 4180 (encoding/csv).
 //
 // # Exit status
 //
