@@ -131,7 +131,7 @@ func runAudit(c *command, args []string, stdin io.Reader, stdout, stderr io.Writ
 	}
 	p := newProgress(stderr, "extlink audit", *showProgress)
 	defer p.end()
-	stderr = p.guard(stderr)
+	stderr, stdout = p.guard(stderr), p.share(stdout)
 	p.set("reading %s", o.worldName())
 	w, ok := o.load(stderr)
 	if !ok {

@@ -137,6 +137,37 @@ func (p *progress) guard(stderr io.Writer) io.Writer {
 	return endingWriter{p, stderr}
 }
 
+// share returns stdout, which, when it is the terminal too, clears the
+// progress line before each write, so that output written while progress
+// shows (audit's rows) starts at the start of a line; the line is drawn
+// again on the next tick.
+func (p *progress) share(stdout io.Writer) io.Writer {
+	inner := stdout
+	if s, ok := inner.(*stickyWriter); ok {
+		inner = s.w
+	}
+	if p == nil || !p.tty || !terminal(inner) {
+		return stdout
+	}
+	return clearingWriter{p, stdout}
+}
+
+// clearingWriter is share's writer.
+type clearingWriter struct {
+	p *progress
+	w io.Writer
+}
+
+func (c clearingWriter) Write(b []byte) (int, error) {
+	c.p.mu.Lock()
+	defer c.p.mu.Unlock()
+	if c.p.shown {
+		fmt.Fprint(c.p.w, "\r\033[K")
+		c.p.shown = false
+	}
+	return c.w.Write(b)
+}
+
 // endingWriter is guard's writer.
 type endingWriter struct {
 	p *progress

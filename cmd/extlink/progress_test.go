@@ -98,3 +98,23 @@ func TestProgressTerminal(t *testing.T) {
 		t.Error("a nil progress's guard is not the writer itself")
 	}
 }
+
+// Output written to the terminal that shows progress clears the progress
+// line first; output elsewhere is left alone.
+func TestProgressSharesTerminal(t *testing.T) {
+	var errb, out bytes.Buffer
+	p := &progress{w: &errb, cmd: "extlink x", tty: true, stop: make(chan struct{}), done: make(chan struct{}), start: time.Now()}
+	go p.tick()
+	p.set("auditing t1")
+	clearingWriter{p, &out}.Write([]byte("me  b  4  a\n"))
+	p.end()
+	if got := errb.String(); got != "\rextlink x: auditing t1 (0s)\033[K\r\033[K" {
+		t.Errorf("stderr %q", got)
+	}
+	if out.String() != "me  b  4  a\n" {
+		t.Errorf("stdout %q", out.String())
+	}
+	if w := p.share(&out); w != &out {
+		t.Error("share wraps a writer that is not a terminal")
+	}
+}
