@@ -10,8 +10,8 @@ import (
 // progress shows on standard error what a long command is doing, so that
 // a run of minutes is seen to be alive: on a terminal one line, rewritten
 // in place every second with the time spent; elsewhere (with -progress, for
-// a CI log) a line when the work changes and then every progressEvery. The
-// zero of a *progress, nil, shows nothing: every method may be called on it.
+// a CI log) a line when the work changes and then every progressEvery. A
+// nil *progress shows nothing, and every method may be called on it.
 type progress struct {
 	w    io.Writer
 	cmd  string
