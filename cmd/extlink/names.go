@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"iter"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -72,27 +73,50 @@ func peopleUpTo(d *extlink.Directory, limit int, ids ...string) string {
 // least 1, at most 3 edits); else it returns "". It scans every user: it is
 // for error messages only.
 func suggestUser(d *extlink.Directory, u string) string {
-	if u == "" {
+	return suggest(u, func(yield func(id, name string) bool) {
+		for x := range d.Users() {
+			if !yield(string(x.ID), x.Name) {
+				return
+			}
+		}
+	})
+}
+
+// suggestTenant is suggestUser for a tenant ID, by a tenant's name or a
+// close ID.
+func suggestTenant(d *extlink.Directory, t string) string {
+	return suggest(t, func(yield func(id, name string) bool) {
+		for x := range d.Tenants() {
+			if !yield(string(x.ID), x.Name) {
+				return
+			}
+		}
+	})
+}
+
+// suggest is suggestUser over any candidates, given as IDs and names.
+func suggest(key string, candidates iter.Seq2[string, string]) string {
+	if key == "" {
 		return ""
 	}
-	limit := min(3, max(1, utf8.RuneCountInString(u)/3))
-	var best extlink.User
+	limit := min(3, max(1, utf8.RuneCountInString(key)/3))
+	var bestID, bestName string
 	bestDist := limit + 1
-	for x := range d.Users() {
-		if x.Name != "" && strings.EqualFold(x.Name, u) {
-			return hint(string(x.ID), x.Name)
+	for id, name := range candidates {
+		if name != "" && strings.EqualFold(name, key) {
+			return hint(id, name)
 		}
 		if bestDist == 0 {
 			continue
 		}
-		if dist := editDistance(u, string(x.ID), bestDist); dist < bestDist {
-			best, bestDist = x, dist
+		if dist := editDistance(key, id, bestDist); dist < bestDist {
+			bestID, bestName, bestDist = id, name, dist
 		}
 	}
 	if bestDist > limit {
 		return ""
 	}
-	return hint(string(best.ID), best.Name)
+	return hint(bestID, bestName)
 }
 
 // hint returns `; did you mean "id" (name)?`, the name left out when it is
@@ -102,29 +126,6 @@ func hint(id, name string) string {
 		return fmt.Sprintf("; did you mean %q (%s)?", id, safeText(name))
 	}
 	return fmt.Sprintf("; did you mean %q?", id)
-}
-
-// suggestTenant is suggestUser for a tenant ID, by a tenant's name or a
-// close ID.
-func suggestTenant(d *extlink.Directory, t string) string {
-	if t == "" {
-		return ""
-	}
-	limit := min(3, max(1, utf8.RuneCountInString(t)/3))
-	var best extlink.Tenant
-	bestDist := limit + 1
-	for x := range d.Tenants() {
-		if x.Name != "" && strings.EqualFold(x.Name, t) {
-			return hint(string(x.ID), x.Name)
-		}
-		if dist := editDistance(t, string(x.ID), bestDist); dist < bestDist {
-			best, bestDist = x, dist
-		}
-	}
-	if bestDist > limit {
-		return ""
-	}
-	return hint(string(best.ID), best.Name)
 }
 
 // editDistance returns the Levenshtein distance between a and b in runes,
