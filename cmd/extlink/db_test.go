@@ -121,6 +121,24 @@ func testDatabase(t *testing.T, newDSN func(file string) string) {
 				t.Errorf("extlink %s: -world gives exit %d\n%s%s-db gives exit %d\n%s%s", strings.Join(q, " "), wc, wout, werr, dc, dout, derr)
 			}
 		}
+		if file == three {
+			// One load, many answers: -batch and test read the database as
+			// they read the file.
+			batch := `{"id": 1, "q": "talk", "args": ["me", "b"]}
+{"id": 2, "q": "invite", "group": "launch", "args": ["a", "u3"]}
+{"id": 3, "q": "convert", "room": ["a", "b", "u5"], "args": ["a"]}
+{"id": 4, "q": "leave", "group": "launch", "args": ["me"]}
+`
+			wc, wout, _ := runStdin(batch, "check", "-world", file, "-batch")
+			dc, dout, derr := runStdin(batch, "check", "-db", dsn, "-batch")
+			if wc != dc || wout != dout {
+				t.Errorf("check -batch: -world gives exit %d\n%s-db gives exit %d\n%s%s", wc, wout, dc, dout, derr)
+			}
+			assertions := "../../examples/assertions/three-companies.json"
+			if code, out, errs := runArgs("test", "-db", dsn, assertions); code != exitOK {
+				t.Errorf("test -db %s %s: exit %d\n%s%s", dsn, assertions, code, out, errs)
+			}
+		}
 		code, out, errs := runArgs("validate", "-db", dsn)
 		if code != 0 || !strings.HasPrefix(out, dsn+": valid world:") {
 			t.Errorf("validate -db %s: exit %d\n%s%s", dsn, code, out, errs)
