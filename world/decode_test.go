@@ -366,3 +366,23 @@ func BenchmarkDecode(b *testing.B) {
 		}
 	}
 }
+
+// A problem is one line whatever the file holds: a key with a line break
+// or a line separator is shown escaped.
+func TestProblemIsOneLine(t *testing.T) {
+	doc := `{"tenants": [{"id": "t1", "x\nINJECTED\u2028y": 1}], "users": [], "links": []}`
+	_, err := world.Decode("hostile.json", strings.NewReader(doc))
+	var we *world.Error
+	if !errors.As(err, &we) || len(we.Problems) == 0 {
+		t.Fatalf("Decode: %v, want problems", err)
+	}
+	for _, p := range we.Problems {
+		s := p.String()
+		if strings.ContainsAny(s, "\n\r\u2028") {
+			t.Errorf("problem %q is not one line", s)
+		}
+		if !strings.Contains(s, `x\nINJECTED\u2028y`) {
+			t.Errorf("problem %q does not show the key escaped", s)
+		}
+	}
+}

@@ -61,7 +61,10 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/extlink/extlink"
 )
@@ -203,7 +206,9 @@ type Problem struct {
 	Msg    string       // what is wrong, in lowercase words
 }
 
-// String formats p as one line, like a compiler's message:
+// String formats p as one line, like a compiler's message (a field name
+// or message that holds a line break or another character that is not
+// printable, from a key of the file, shows it escaped, as \n or \u2028):
 //
 //	bad.json:9:37: users[1] "me": kind: unknown Kind "robot" (want works, line)
 func (p Problem) String() string {
@@ -226,10 +231,10 @@ func (p Problem) String() string {
 		b.WriteString(": ")
 	}
 	if p.Field != "" {
-		b.WriteString(p.Field)
+		b.WriteString(oneLine(p.Field))
 		b.WriteString(": ")
 	}
-	b.WriteString(p.Msg)
+	b.WriteString(oneLine(p.Msg))
 	if p.Rule != 0 {
 		fmt.Fprintf(&b, " (%s)", p.Rule)
 	}
@@ -278,4 +283,25 @@ func sortProblems(ps []Problem) {
 		}
 		return a.Col - b.Col
 	})
+}
+
+// oneLine returns s with every rune that is not graphic, and every byte of
+// invalid UTF-8, replaced by its Go escape (\n, \u2028), so that it cannot
+// break the line it is written on.
+func oneLine(s string) string {
+	if utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsGraphic(r) }) {
+		return s
+	}
+	var b strings.Builder
+	for len(s) > 0 {
+		r, n := utf8.DecodeRuneInString(s)
+		if unicode.IsGraphic(r) && (r != utf8.RuneError || n == 3) {
+			b.WriteString(s[:n])
+		} else {
+			q := strconv.QuoteToGraphic(s[:n])
+			b.WriteString(q[1 : len(q)-1])
+		}
+		s = s[n:]
+	}
+	return b.String()
 }

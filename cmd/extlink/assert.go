@@ -208,12 +208,13 @@ func runAssertions(w *world.World, src string, a assertions) (fails []string, to
 			return nil, 0, fmt.Errorf("%s: %v", what, err)
 		}
 		var diffs []string
-		if res.Allowed != *c.Allowed {
-			diffs = append(diffs, fmt.Sprintf("%s, want %s", verdict(res.Allowed), verdict(*c.Allowed)))
+		dec := res.dec
+		if dec.Allowed != *c.Allowed {
+			diffs = append(diffs, fmt.Sprintf("%s, want %s", verdict(dec.Allowed), verdict(*c.Allowed)))
 		}
 		for _, f := range []struct{ name, got, want string }{
-			{"rule", res.Rule, c.Rule}, {"reason", res.Reason, c.Reason}, {"cause", res.Cause, c.Cause},
-			{"party", res.Party, c.Party}, {"tenant", res.Tenant, c.Tenant},
+			{"rule", dec.Rule.String(), c.Rule}, {"reason", dec.Reason.String(), c.Reason}, {"cause", causeName(dec.Cause()), c.Cause},
+			{"party", string(dec.Party), c.Party}, {"tenant", string(dec.Tenant), c.Tenant},
 		} {
 			if f.want != "" && f.got != f.want {
 				diffs = append(diffs, fmt.Sprintf("%s %q, want %q", f.name, f.got, f.want))
@@ -221,7 +222,7 @@ func runAssertions(w *world.World, src string, a assertions) (fails []string, to
 		}
 		total++
 		if len(diffs) > 0 {
-			fails = append(fails, what+": "+strings.Join(diffs, "; ")+": "+res.Text)
+			fails = append(fails, what+": "+strings.Join(diffs, "; ")+": "+dec.String())
 		}
 	}
 	d := w.Directory

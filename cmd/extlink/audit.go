@@ -18,7 +18,7 @@ const defaultMaxSteps = 4
 
 var auditCmd = &command{
 	name:     "audit",
-	synopsis: "-world FILE [-format text|json|csv] [-json] [-max-steps N] [-no-groups] TENANT",
+	synopsis: "-world FILE [-format text|json|csv] [-json] [-max-steps N] [-no-groups] [-progress] TENANT",
 	summary:  "list who in TENANT can end up in a group with an unlinked outsider (R23)",
 	run:      runAudit,
 	help: `Audit lists the exposure of the tenant TENANT to the post's trick (R23): each
@@ -43,17 +43,24 @@ Flags:
                   a limited audit says so on its last line, "no exposure"
                   included
   -no-groups      ignore the world file's groups: plans of new groups only
+  -progress       show progress on standard error even when it is not a
+                  terminal (on a terminal it is shown anyway)
   -format F       text (the default), json or csv
   -json           same as -format json
 
 Output: the text form is a table with the columns member, outsider, steps
 and via (people separated by spaces, then "(in NAME)" for a plan on one of
-the world's groups), sorted by member and then outsider, and a last line
-counting the exposures; or one line saying there are none. The csv form has
-the header line "member,outsider,steps,via,group" and one record an
+the world's groups), member and outsider with their display names where
+these differ from the IDs, "tanaka (田中太郎)", sorted by member and then outsider, and a last line
+counting the exposures; or one line saying there are none. The csv form
+(RFC 4180: a field with a comma, a double quote or a line break is quoted)
+has the header line "member,outsider,steps,via,group" and one record an
 exposure, in the same order, via's people separated by spaces, group the
 world's group the plan starts from ("" for a new group); with no exposure it
-is the header alone. The json form is one object whose keys are always
+is the header alone. In via, and in the text form's member and outsider, an
+ID that holds a space or a double quote, or a character that is not
+printable (such as U+2028), is written as a Go string literal, "a b";
+names are written so too when they hold such characters. The json form is one object whose keys are always
 present:
 
   {
@@ -111,6 +118,7 @@ func runAudit(c *command, args []string, stdin io.Reader, stdout, stderr io.Writ
 	o := newOptions(c, stdin, "text", "json", "csv")
 	maxSteps := maxStepsFlag(o)
 	noGroups := o.fs.Bool("no-groups", false, "ignore the world file's groups")
+	showProgress := o.fs.Bool("progress", false, "show progress on standard error even when it is not a terminal")
 	pos, code, ok := o.parse(args, stdout, stderr)
 	if !ok {
 		return code
@@ -121,6 +129,10 @@ func runAudit(c *command, args []string, stdin io.Reader, stdout, stderr io.Writ
 	if *maxSteps < 0 {
 		return c.usageError(stderr, "-max-steps %d: want 0 (no limit) or more", *maxSteps)
 	}
+	p := newProgress(stderr, "extlink audit", *showProgress)
+	defer p.end()
+	stderr, stdout = p.guard(stderr), p.share(stdout)
+	p.set("reading %s", o.worldName())
 	w, ok := o.load(stderr)
 	if !ok {
 		return exitUsage
@@ -150,7 +162,7 @@ func runAudit(c *command, args []string, stdin io.Reader, stdout, stderr io.Writ
 		out = newAuditText(stdout, w.Directory, t)
 	}
 	n, members, last := 0, 0, ""
-	progress := terminal(stderr)
+	p.set("auditing %s, %s", t, within(*maxSteps))
 	for e := range seq {
 		name := ""
 		if e.Group > 0 {
@@ -162,14 +174,10 @@ func runAudit(c *command, args []string, stdin io.Reader, stdout, stderr io.Writ
 		n++
 		if m := string(e.Member); m != last {
 			members, last = members+1, m
-			if progress {
-				fmt.Fprintf(stderr, "\rextlink audit: %d rows so far, at member %s\033[K", n, m)
-			}
+			p.update("auditing %s: %s so far, at member %s", t, count(n, "row"), m)
 		}
 	}
-	if progress && n > 0 {
-		fmt.Fprint(stderr, "\r\033[K")
-	}
+	p.end()
 	if err == nil {
 		err = out.end(auditResult{Tenant: string(t), MaxSteps: *maxSteps}, n, members)
 	}
@@ -200,21 +208,22 @@ type auditWriter interface {
 }
 
 // auditText writes the text form: a table whose columns are as wide as the
-// tenant's longest member ID and the directory's longest user ID, so that
-// rows can be written as they come.
+// tenant's widest member and the directory's widest user, each with their
+// name (see nameLabel), so that rows can be written as they come.
 type auditText struct {
 	w            io.Writer
-	member, user int
+	d            *extlink.Directory
+	member, user int // the columns' widths
 	started      bool
 }
 
 func newAuditText(w io.Writer, d *extlink.Directory, t extlink.TenantID) *auditText {
-	a := &auditText{w: w, member: len("member"), user: len("outsider")}
+	a := &auditText{w: w, d: d, member: len("member"), user: len("outsider")}
 	for id := range d.Members(t) {
-		a.member = max(a.member, len(id))
+		a.member = max(a.member, displayWidth(nameLabel(d, string(id))))
 	}
 	for u := range d.Users() {
-		a.user = max(a.user, len(u.ID))
+		a.user = max(a.user, displayWidth(nameLabel(d, string(u.ID))))
 	}
 	return a
 }
@@ -222,15 +231,15 @@ func newAuditText(w io.Writer, d *extlink.Directory, t extlink.TenantID) *auditT
 func (a *auditText) row(e exposureJSON) error {
 	if !a.started {
 		a.started = true
-		if _, err := fmt.Fprintf(a.w, "%-*s  %-*s  steps  via\n", a.member, "member", a.user, "outsider"); err != nil {
+		if _, err := fmt.Fprintf(a.w, "%s  %s  steps  via\n", pad("member", a.member), pad("outsider", a.user)); err != nil {
 			return err
 		}
 	}
-	via := e.Via
+	via := words(e.Via)
 	if e.GroupName != "" {
-		via = append(via[:len(via):len(via)], "(in "+e.GroupName+")")
+		via += " (in " + safeText(e.GroupName) + ")"
 	}
-	line := fmt.Sprintf("%-*s  %-*s  %-5d  %s", a.member, e.Member, a.user, e.Outsider, e.Steps, strings.Join(via, " "))
+	line := fmt.Sprintf("%s  %s  %-5d  %s", pad(nameLabel(a.d, e.Member), a.member), pad(nameLabel(a.d, e.Outsider), a.user), e.Steps, strings.TrimSpace(via))
 	_, err := fmt.Fprintln(a.w, strings.TrimRight(line, " "))
 	return err
 }
@@ -241,11 +250,11 @@ func (a *auditText) end(r auditResult, rows, members int) error {
 		more = "; -max-steps 0 lists plans of any length"
 	}
 	if rows == 0 {
-		_, err := fmt.Fprintf(a.w, "%s: no exposure: no member can end up alone in a group with an unlinked outsider by %s (R23)%s\n", r.Tenant, within(r.MaxSteps), more)
+		_, err := fmt.Fprintf(a.w, "%s: no exposure: no member can end up alone in a group with an unlinked outsider by %s (R23)%s\n", safeText(r.Tenant), within(r.MaxSteps), more)
 		return err
 	}
 	_, err := fmt.Fprintf(a.w, "%s: %s of %s, %s (R23)%s\n",
-		r.Tenant, count(rows, "exposure"), count(members, "member"), within(r.MaxSteps), more)
+		safeText(r.Tenant), count(rows, "exposure"), count(members, "member"), within(r.MaxSteps), more)
 	return err
 }
 
@@ -265,7 +274,9 @@ func (a *auditCSV) header() {
 
 func (a *auditCSV) row(e exposureJSON) error {
 	a.header()
-	a.w.Write([]string{e.Member, e.Outsider, strconv.Itoa(e.Steps), strings.Join(e.Via, " "), e.GroupName})
+	// encoding/csv quotes a field that holds a comma, a quote or a line
+	// break; via's IDs are words, so that an ID with a space stays one.
+	a.w.Write([]string{e.Member, e.Outsider, strconv.Itoa(e.Steps), words(e.Via), e.GroupName})
 	if a.n++; a.n%1000 == 0 {
 		a.w.Flush()
 	}

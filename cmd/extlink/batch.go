@@ -12,13 +12,30 @@ import (
 )
 
 // batchAnswer is one line of check -batch's output: the question's id,
-// check's json form, and why the question could not be answered ("" when
-// it was).
+// check's json form when the question was answered, and why it could not
+// be ("" when it was).
 type batchAnswer struct {
-	ID any `json:"id"`
-	checkResult
-	Error string `json:"error"`
+	ID    any
+	res   *checkResult // nil when the question could not be answered
+	Error string
 }
+
+// MarshalJSON writes {"id": ..., check's json form, "error": ...}, check's
+// keys left out when there is no answer.
+func (a batchAnswer) MarshalJSON() ([]byte, error) {
+	parts := []any{struct {
+		ID any `json:"id"`
+	}{a.ID}}
+	if a.res != nil {
+		parts = append(parts, *a.res)
+	}
+	return joinObjects(append(parts, struct {
+		Error string `json:"error"`
+	}{a.Error})...)
+}
+
+// denied reports whether the question was answered, and denied.
+func (a batchAnswer) denied() bool { return a.res != nil && !a.res.dec.Allowed }
 
 // maxBatchLine is the longest question line -batch reads.
 const maxBatchLine = 1 << 20
@@ -65,10 +82,10 @@ func batch(o *options, w *world.World, stdin io.Reader, stdout, stderr io.Writer
 		switch {
 		case a.Error != "":
 			code = exitUsage
-		case !a.Allowed && code == exitOK:
+		case a.denied() && code == exitOK:
 			code = exitNo
 		}
-		b, err := json.Marshal(a)
+		b, err := a.MarshalJSON()
 		if err != nil {
 			fmt.Fprintf(stderr, "extlink check: %v\n", err)
 			return exitUsage
@@ -91,7 +108,7 @@ const maxBatchHints = 10
 
 // answer decides one line of -batch's input.
 func answer(ask *asker, line []byte) batchAnswer {
-	a := batchAnswer{checkResult: checkResult{Room: []string{}, With: []string{}, LinkedColleagues: []string{}}}
+	var a batchAnswer
 	var q question
 	dec := json.NewDecoder(bytes.NewReader(line))
 	dec.DisallowUnknownFields()
@@ -113,7 +130,7 @@ func answer(ask *asker, line []byte) batchAnswer {
 		a.Error = err.Error()
 		return a
 	}
-	a.checkResult = res
+	a.res = &res
 	return a
 }
 

@@ -90,7 +90,11 @@ not json
 	}
 	var got []string
 	for line := range strings.Lines(out) {
-		var a batchAnswer
+		var a struct {
+			ID      any
+			Allowed bool
+			Error   string
+		}
 		if err := json.Unmarshal([]byte(line), &a); err != nil {
 			t.Fatalf("%v: %s", err, line)
 		}
@@ -203,5 +207,23 @@ func TestBatchHintsCapped(t *testing.T) {
 	hints := strings.Count(out, `did you mean \"b\"`)
 	if hints != maxBatchHints || strings.Count(out, `unknown user \"bb\"`) != maxBatchHints+2 {
 		t.Errorf("%d hints in %d answers, want %d:\n%s", hints, maxBatchHints+2, maxBatchHints, out)
+	}
+}
+
+// BenchmarkBatchAnswerJSON measures writing one -batch answer (a denied
+// talk with its linked colleague): the library's Decision.MarshalJSON and
+// the command's keys around it.
+func BenchmarkBatchAnswerJSON(b *testing.B) {
+	w := decodeWorld(b, seed)
+	res, err := (&asker{w: w, src: seed}).decide(question{Q: "talk", Args: []string{"me", "b"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	a := batchAnswer{ID: 1, res: &res}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := a.MarshalJSON(); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

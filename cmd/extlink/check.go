@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/extlink/extlink"
 	"github.com/extlink/extlink/world"
@@ -42,12 +43,13 @@ Questions:
 
 FROM, TO, BY, WHO and VIEWER are user IDs. The group is the world file's
 (-group NAME: its "name", or its index in "groups"). World files hold no
-rooms: -room MEMBERS names one by its members, comma-separated, and check
-forms it as people could (one creates it with another, and those in it
-invite the rest, R7, R8); a room no such order forms is bad input. A question that
-names one person twice (talk me me, remove -group g a a) is a usage error,
-as plan's ME and TARGET are. Flags may come before or after the question's
-words.
+rooms: -room MEMBERS names one by its members, comma-separated (an ID with
+a comma, a quote or a space at an end as a Go string literal: -room
+'"a,b",me'), and check forms it as people could (one creates it with
+another, and those in it invite the rest, R7, R8); a room no such order
+forms is bad input. A question that names one person twice (talk me me,
+remove -group g a a) is a usage error, as plan's ME and TARGET are. Flags
+may come before or after the question's words.
 
 Flags:
   -world FILE    the world file (required); - for standard input
@@ -64,10 +66,14 @@ people ("with:") and the room ("room:"), when there are any; then the rule,
 and for a denial the reason, the blocker ("user U", "tenant T", both, or
 "-" when no one setting blocks it, as for a missing link) and the remedy.
 For a talk or call denied because the two are not linked, a last line
-names the asker's colleagues who can talk with the other person (R24). The json form is one object whose
-keys are always present:
+names the asker's colleagues who can talk with the other person (R24).
+
+The json form is one object: the decision exactly as the library writes it
+(extlink.Decision's MarshalJSON, the shape a service logs), then check's own
+keys, which are always present:
 
   {
+    "allowed": false,
     "action": "talk",            the library's action: talk, call, email,
                                  create-room, create-group, invite, invite-room,
                                  convert, appoint, resign, transfer, leave,
@@ -76,23 +82,28 @@ keys are always present:
     "who": "b",                  TO or WHO (of a create's WHOs, the one that
                                  decided a denial, else the first); for email
                                  the contact's user, else its name
+    "rule": "R2",                the rule that decided
+    "reason": "not-linked",      see extlink.Reason
+    "cause": "ErrNotLinked",     the sentinel error a denial wraps
+    "party": "...",              the user whose state blocked it; for
+                                 not-master, a master to ask
+    "tenant": "...",             the tenant whose setting blocked it
+    "remedy": "link me with b first",
+    "text": "me cannot talk with b: not linked (R2); link me with b first",
+    ...                          and whatever else the library writes
     "group": "",                 the group as given by -group
     "room": [],                  the room's members as given by -room
     "with": [],                  create-room, create-group: every WHO
     "contact": null,             email: {"tenant","owner","user","name","email"}
-    "allowed": false,
-    "rule": "R2",                the rule that decided
-    "summary": "...",            what that rule says
-    "reason": "not-linked",      "none" when allowed; see extlink.Reason
-    "cause": "ErrNotLinked",     the sentinel error a denial wraps; "" when allowed
-    "party": "",                 the user whose state blocked it, or "";
-                                 for not-master, a master to ask
-    "tenant": "",                the tenant whose setting blocked it, or ""
-    "remedy": "link me with b first",
-    "text": "me cannot talk with b: not linked (R2); link me with b first",
+    "summary": "...",            what the rule says
     "linkedColleagues": ["a"]    for talk or call denied as not linked: colleagues
                                  of "by" who can talk with "who"; else []
   }
+
+The library leaves out a decision's keys that are empty: "who" when there
+is none, and "reason", "cause", "party", "tenant" and "remedy" when they
+do not apply (an allowed decision has none of them); "go doc
+extlink.Decision.MarshalJSON" documents its shape.
 
 Batch: with -batch, check loads the world once and reads questions from
 standard input, one JSON object a line (blank lines are skipped):
@@ -101,10 +112,10 @@ standard input, one JSON object a line (blank lines are skipped):
   {"id": "launch", "q": "invite", "group": "launch", "args": ["a", "u3"]}
   {"q": "convert", "room": ["a", "b", "me"], "args": ["a"]}
 
-and writes one JSON answer a line, in order: the json form above with
-"id" (the question's, or null) and "error" ("" or, for a question it
-cannot answer, why; its other keys are then empty). -format text is not
-for -batch.
+and writes one JSON answer a line, in order: "id" (the question's, or
+null), the json form above, and "error" (""); for a question it cannot
+answer, only "id" and "error", which says why. -format text is not for
+-batch.
 
 Exit status: 0 allowed, 1 denied, 2 usage or bad input (an unreadable or
 invalid world, an unknown user, group or contact, a room that cannot
@@ -121,28 +132,32 @@ Examples:
 `,
 }
 
-// checkResult is the json form of check's answer; see checkCmd's help.
+// checkResult is check's answer: the library's decision and what check
+// adds around it. Its json form is the decision as the library writes it
+// ([extlink.Decision.MarshalJSON]), passed through unchanged, followed by
+// check's own keys (checkContext); see checkCmd's help.
 type checkResult struct {
-	Action           string       `json:"action"`
-	By               string       `json:"by"`
-	Who              string       `json:"who"`
+	dec extlink.Decision
+	checkContext
+
+	people  string // the users involved, names beside IDs, for the text form; see people
+	whoLINE bool   // who is a LINE user, who can share a room but not a group (R6)
+}
+
+// checkContext holds the keys check's json form adds after the decision's.
+type checkContext struct {
 	Group            string       `json:"group"`
 	Room             []string     `json:"room"`
 	With             []string     `json:"with"`
 	Contact          *contactJSON `json:"contact"`
-	Allowed          bool         `json:"allowed"`
-	Rule             string       `json:"rule"`
 	Summary          string       `json:"summary"`
-	Reason           string       `json:"reason"`
-	Cause            string       `json:"cause"`
-	Party            string       `json:"party"`
-	Tenant           string       `json:"tenant"`
-	Remedy           string       `json:"remedy"`
-	Text             string       `json:"text"`
 	LinkedColleagues []string     `json:"linkedColleagues"`
+}
 
-	people  string // the users involved, names beside IDs, for the text form; see people
-	whoLINE bool   // who is a LINE user, who can share a room but not a group (R6)
+// MarshalJSON writes the library's JSON for the decision, then check's own
+// keys.
+func (r checkResult) MarshalJSON() ([]byte, error) {
+	return joinObjects(r.dec, r.checkContext)
 }
 
 // contactJSON is an address-book entry in check's json form.
@@ -175,7 +190,11 @@ func runCheck(c *command, args []string, stdin io.Reader, stdout, stderr io.Writ
 	if len(pos) == 0 {
 		return c.usageError(stderr, "missing question: %s", questionNames())
 	}
-	q := question{Q: pos[0], Args: pos[1:], Group: *group, Room: splitList(*room)}
+	roomList, err := splitList(*room)
+	if err != nil {
+		return c.usageError(stderr, "-room: %v", err)
+	}
+	q := question{Q: pos[0], Args: pos[1:], Group: *group, Room: roomList}
 	if err := q.check(); err != nil {
 		return c.usageError(stderr, "%v", err)
 	}
@@ -193,23 +212,47 @@ func runCheck(c *command, args []string, stdin io.Reader, stdout, stderr io.Writ
 	} else {
 		writeCheckText(stdout, res)
 	}
-	if !res.Allowed {
+	if !res.dec.Allowed {
 		return exitNo
 	}
 	return exitOK
 }
 
-// splitList splits a comma-separated list flag, trimming spaces around
-// each item; an empty flag gives nil.
-func splitList(s string) []string {
+// splitList splits a comma-separated list flag (-room, -users), trimming
+// spaces around each item; an empty flag gives nil. An item that starts
+// with a double quote is a Go string literal, so that an ID with a comma
+// or a space can be named: -users '"a,b", c'.
+func splitList(s string) ([]string, error) {
 	if strings.TrimSpace(s) == "" {
-		return nil
+		return nil, nil
 	}
 	var out []string
-	for _, x := range strings.Split(s, ",") {
-		out = append(out, strings.TrimSpace(x))
+	for {
+		s = strings.TrimLeftFunc(s, unicode.IsSpace)
+		item := s
+		if strings.HasPrefix(s, `"`) {
+			q, err := strconv.QuotedPrefix(s)
+			if err != nil {
+				return nil, fmt.Errorf("unterminated or invalid quoted item %s", safeText(s))
+			}
+			item, _ = strconv.Unquote(q)
+			s = strings.TrimLeftFunc(s[len(q):], unicode.IsSpace)
+			if s != "" && s[0] != ',' {
+				return nil, fmt.Errorf("quoted item %s runs into %s", q, safeText(s))
+			}
+		} else {
+			i := strings.IndexByte(s, ',')
+			if i < 0 {
+				i = len(s)
+			}
+			item, s = strings.TrimSpace(s[:i]), s[i:]
+		}
+		out = append(out, item)
+		if s == "" {
+			return out, nil
+		}
+		s = s[1:] // the comma
 	}
-	return out
 }
 
 // writeWhy writes the lines that explain a refusal: the reason and its
@@ -219,11 +262,11 @@ func writeWhy(out io.Writer, reason, cause, blocker, party, tenant, remedy strin
 	if blocker == "" {
 		switch {
 		case party != "" && tenant != "":
-			blocker = "user " + party + " of tenant " + tenant
+			blocker = "user " + safeText(party) + " of tenant " + safeText(tenant)
 		case party != "":
-			blocker = "user " + party
+			blocker = "user " + safeText(party)
 		case tenant != "":
-			blocker = "tenant " + tenant
+			blocker = "tenant " + safeText(tenant)
 		default:
 			blocker = "-"
 		}
@@ -233,45 +276,46 @@ func writeWhy(out io.Writer, reason, cause, blocker, party, tenant, remedy strin
 	}
 	fmt.Fprintf(out, "  reason:     %s (%s)\n", reason, cause)
 	fmt.Fprintf(out, "  blocked by: %s\n", blocker)
-	fmt.Fprintf(out, "  remedy:     %s\n", remedy)
+	fmt.Fprintf(out, "  remedy:     %s\n", escapeText(remedy))
 }
 
 // writeCheckText writes check's text form; see checkCmd's help.
 func writeCheckText(out io.Writer, r checkResult) {
+	d := r.dec
 	verdict := "denied: "
-	if r.Allowed {
+	if d.Allowed {
 		verdict = "allowed: "
 	}
-	fmt.Fprintln(out, verdict+r.Text)
+	fmt.Fprintln(out, verdict+escapeText(d.String()))
 	if r.people != "" {
 		fmt.Fprintf(out, "  people:     %s\n", r.people)
 	}
 	if len(r.With) > 1 {
-		fmt.Fprintf(out, "  with:       %s\n", strings.Join(r.With, ", "))
+		fmt.Fprintf(out, "  with:       %s\n", safeList(r.With))
 	}
 	if len(r.Room) > 0 {
-		fmt.Fprintf(out, "  room:       %s\n", strings.Join(r.Room, ", "))
+		fmt.Fprintf(out, "  room:       %s\n", safeList(r.Room))
 	}
 	if r.Contact != nil {
 		ct := r.Contact
-		fmt.Fprintf(out, "  contact:    %s's address book, added by %s: %s\n", ct.Tenant, ct.Owner, contactLine(ct))
+		fmt.Fprintf(out, "  contact:    %s's address book, added by %s: %s\n", safeText(ct.Tenant), safeText(ct.Owner), contactLine(ct))
 	}
-	fmt.Fprintf(out, "  rule:       %s, %s\n", r.Rule, r.Summary)
-	if r.Allowed {
+	fmt.Fprintf(out, "  rule:       %s, %s\n", d.Rule, r.Summary)
+	if d.Allowed {
 		return
 	}
 	blocker := ""
-	if r.Reason == extlink.ReasonNotMaster.String() {
-		blocker = "user " + r.By + ", not a master"
+	if d.Reason == extlink.ReasonNotMaster {
+		blocker = "user " + safeText(string(d.By)) + ", not a master"
 	}
-	writeWhy(out, r.Reason, r.Cause, blocker, r.Party, r.Tenant, r.Remedy)
+	writeWhy(out, d.Reason.String(), causeName(d.Cause()), blocker, string(d.Party), string(d.Tenant), d.Remedy())
 	if len(r.LinkedColleagues) > 0 {
 		where := "a room or a group: R7, R21"
 		if r.whoLINE {
 			where = "a room: R7, R9"
 		}
 		fmt.Fprintf(out, "  linked colleagues: %s (they can talk with %s, and can bring %s and %s together in %s)\n",
-			strings.Join(r.LinkedColleagues, ", "), r.Who, r.By, r.Who, where)
+			safeList(r.LinkedColleagues), safeText(string(d.Who)), safeText(string(d.By)), safeText(string(d.Who)), where)
 	}
 }
 
@@ -279,7 +323,7 @@ func writeCheckText(out io.Writer, r checkResult) {
 func contactLine(c *contactJSON) string {
 	var parts []string
 	if c.User != "" {
-		parts = append(parts, "user "+c.User)
+		parts = append(parts, "user "+safeText(c.User))
 	} else {
 		parts = append(parts, "no account")
 	}
@@ -287,7 +331,7 @@ func contactLine(c *contactJSON) string {
 		parts = append(parts, "name "+strconv.Quote(c.Name))
 	}
 	if c.Email != "" {
-		parts = append(parts, "e-mail "+c.Email)
+		parts = append(parts, "e-mail "+safeText(c.Email))
 	} else {
 		parts = append(parts, "no e-mail address")
 	}

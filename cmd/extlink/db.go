@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/extlink/extlink/sqlstore"
@@ -53,7 +52,7 @@ func readWorld(ctx context.Context, db *sqlstore.DB, cmd string, stderr io.Write
 			return nil, err
 		}
 		if len(lg.Removed) > 0 && stderr != nil {
-			fmt.Fprintf(stderr, "extlink %s: group %q in %s: %s no longer allowed in it, left out (R20)\n", cmd, id, db, strings.Join(ids(lg.Removed), ", "))
+			fmt.Fprintf(stderr, "extlink %s: group %q in %s: %s no longer allowed in it, left out (R20)\n", cmd, id, db, safeList(ids(lg.Removed)))
 		}
 		w.Groups = append(w.Groups, world.Group{Name: id, Group: lg.Group})
 	}

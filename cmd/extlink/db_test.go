@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/extlink/extlink"
+	"github.com/extlink/extlink/sqlstore"
 	"github.com/extlink/extlink/world"
 	"github.com/google/go-cmp/cmp"
 )
@@ -18,9 +19,62 @@ import (
 // world back.
 func TestDatabase(t *testing.T) {
 	dir := t.TempDir()
+	testDatabase(t, func(file string) string {
+		return "sqlite:" + filepath.Join(dir, filepath.Base(file)+".db")
+	})
+}
+
+// TestDatabasePostgres is TestDatabase on PostgreSQL: a throwaway server
+// (see needPG), one new database a world, so that -db reads through pgx,
+// COLLATE "C" and the same queries a deployment uses (issue 12).
+func TestDatabasePostgres(t *testing.T) {
+	s := needPG(t)
+	testDatabase(t, func(string) string { return s.newDB(t) })
+}
+
+// TestDatabasePostgresCollation is TestDatabasePostgres in databases whose
+// default collation is not C (ICU's en-US, where "B" sorts between "a" and
+// "c"): the command's answers, plans' tie-breaks included, are still the
+// file's, as IDs are compared by their bytes (R26).
+func TestDatabasePostgresCollation(t *testing.T) {
+	s := needPG(t)
+	testDatabase(t, func(string) string {
+		dsn := s.newDB(t, "--template=template0", "--locale-provider=icu", "--icu-locale=en-US", "--locale=C.UTF-8")
+		// The premise: this database's own order is not the bytes'.
+		db, err := sqlstore.Open(t.Context(), dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		var localeOrder bool
+		if err := db.SQL().QueryRowContext(t.Context(), `SELECT 'a' < 'B'`).Scan(&localeOrder); err != nil || !localeOrder {
+			t.Fatalf("the database sorts 'a' < 'B': %v (%v), want true, as en-US does", localeOrder, err)
+		}
+		return dsn
+	})
+}
+
+// collation is a world whose IDs sort one way by their bytes and another
+// in a locale's collation: "B" < "a" and "Y" < "x" by bytes, so the plan
+// from me to x goes through B (the tie-break of R22) and audit lists Y
+// before x; en-US would say a and x.
+const collation = "testdata/worlds/collation.json"
+
+// collationQuestions are the questions testDatabase asks of collation.
+var collationQuestions = [][]string{
+	{"plan", "me", "x"},
+	{"plan", "-json", "me", "Y"},
+	{"audit", "t1"},
+	{"audit", "-format", "csv", "-max-steps", "0", "t1"},
+	{"whatif", "-change", "unlink a x", "-tenant", "t1"},
+}
+
+// testDatabase imports each example world into the empty database newDSN
+// returns for it, and compares the command's answers from -db and -world.
+func testDatabase(t *testing.T, newDSN func(file string) string) {
 	dbs := map[string]string{}
-	for _, file := range []string{seed, three} {
-		dsn := "sqlite:" + filepath.Join(dir, filepath.Base(file)+".db")
+	for _, file := range []string{seed, three, collation} {
+		dsn := newDSN(file)
 		dbs[file] = dsn
 		code, out, errs := runArgs("import", "-world", file, "-db", dsn)
 		if code != 0 || !strings.Contains(out, "at revision 1:") {
@@ -44,7 +98,11 @@ func TestDatabase(t *testing.T) {
 		{"whatif", "-change", "t2.works=off", "-tenant", "t1"},
 	}
 	for file, dsn := range dbs {
-		for _, q := range questions {
+		qs := questions
+		if file == collation {
+			qs = collationQuestions
+		}
+		for _, q := range qs {
 			wargs := append([]string{q[0], "-world", file}, q[1:]...)
 			dargs := append([]string{q[0], "-db", dsn}, q[1:]...)
 			wc, wout, werr := runArgs(wargs...)
@@ -61,6 +119,24 @@ func TestDatabase(t *testing.T) {
 			derr = strings.Join(kept, "")
 			if wc != dc || wout != dout || werr != derr {
 				t.Errorf("extlink %s: -world gives exit %d\n%s%s-db gives exit %d\n%s%s", strings.Join(q, " "), wc, wout, werr, dc, dout, derr)
+			}
+		}
+		if file == three {
+			// One load, many answers: -batch and test read the database as
+			// they read the file.
+			batch := `{"id": 1, "q": "talk", "args": ["me", "b"]}
+{"id": 2, "q": "invite", "group": "launch", "args": ["a", "u3"]}
+{"id": 3, "q": "convert", "room": ["a", "b", "u5"], "args": ["a"]}
+{"id": 4, "q": "leave", "group": "launch", "args": ["me"]}
+`
+			wc, wout, _ := runStdin(batch, "check", "-world", file, "-batch")
+			dc, dout, derr := runStdin(batch, "check", "-db", dsn, "-batch")
+			if wc != dc || wout != dout {
+				t.Errorf("check -batch: -world gives exit %d\n%s-db gives exit %d\n%s%s", wc, wout, dc, dout, derr)
+			}
+			assertions := "../../examples/assertions/three-companies.json"
+			if code, out, errs := runArgs("test", "-db", dsn, assertions); code != exitOK {
+				t.Errorf("test -db %s %s: exit %d\n%s%s", dsn, assertions, code, out, errs)
 			}
 		}
 		code, out, errs := runArgs("validate", "-db", dsn)

@@ -42,7 +42,17 @@
 // [github.com/extlink/extlink/world] reads; examples/seed.json (the post's
 // cast) and examples/three-companies.json are two. plan, audit and whatif
 // count the world file's groups, as Reconcile leaves them: a plan may start
-// from one of them (R22, R23); -no-groups ignores them.
+// from one of them (R22, R23); -no-groups ignores them. audit and whatif,
+// which can run for minutes on a large world, show what they are doing on
+// standard error when it is a terminal, or with -progress.
+//
+// Text output quotes what could break it: an ID or name with a line break,
+// a line or paragraph separator, a bidirectional control or another
+// character that is not printable is written as a Go string literal
+// ("a\u2028b"; within the library's sentences, such as a decision's
+// text, the character is escaped in place), and so is an ID in a list where
+// its comma, quote or space would be ambiguous; -room, -users and whatif's
+// -change read such literals back. csv is RFC 4180 (encoding/csv).
 //
 // # Exit status
 //
@@ -65,31 +75,32 @@
 //
 // # JSON output
 //
-// The json forms are stable: each is one object, its keys always present,
+// The json forms are stable: each is one object. A decision is written
+// exactly as the library writes it ([extlink.Decision.MarshalJSON]), which
+// leaves out its keys that are empty; every other key is always present,
 // empty values written as "", 0, null or [] rather than left out.
 //
-// check writes
+// check writes the decision, then its own keys:
 //
-//	{"action": "talk", "by": "me", "who": "b", "group": "", "room": [], "with": [], "contact": null,
-//	 "allowed": false, "rule": "R2", "summary": "talk across tenants needs ...",
-//	 "reason": "not-linked", "cause": "ErrNotLinked", "party": "", "tenant": "",
-//	 "remedy": "link me with b first",
+//	{"allowed": false, "action": "talk", "by": "me", "who": "b", "rule": "R2",
+//	 "reason": "not-linked", "cause": "ErrNotLinked", "remedy": "link me with b first",
 //	 "text": "me cannot talk with b: not linked (R2); link me with b first",
-//	 "linkedColleagues": ["a"]}
+//	 "group": "", "room": [], "with": [], "contact": null,
+//	 "summary": "talk across tenants needs ...", "linkedColleagues": ["a"]}
 //
 // where action is the library's [extlink.Action] (talk, call, email,
 // create-room, create-group, invite, invite-room, convert, appoint, resign,
 // transfer, leave, leave-room or remove); by and who are the users asked
-// about (for email, who is the contact's user or else its name); group is
-// the -group argument, room the -room members, with a create's people; contact is, for email, the address-book
-// entry {"tenant", "owner", "user", "name", "email"}; rule is the rule that
-// decided and summary what it says; reason is the [extlink.Reason] ("none"
-// when allowed); cause the name of the sentinel error a denial wraps;
-// party and tenant are the user and tenant that blocked it (for not-master,
-// party is a master to ask); remedy is what would make it allowed; text is
-// the decision's sentence; linkedColleagues, for a talk or call denied
-// because the two are not linked, lists by's colleagues who can talk with
-// who.
+// about (for email, who is the contact's user or else its name); rule is
+// the rule that decided; reason is the [extlink.Reason], cause the name of
+// the sentinel error a denial wraps, party and tenant the user and tenant
+// that blocked it (for not-master, party is a master to ask) and remedy what
+// would make it allowed, each left out when it does not apply; text is the
+// decision's sentence. Then group is the -group argument, room the -room
+// members, with a create's people; contact is, for email, the address-book
+// entry {"tenant", "owner", "user", "name", "email"}; summary is what the
+// rule says; linkedColleagues, for a talk or call denied because the two
+// are not linked, lists by's colleagues who can talk with who.
 //
 // validate writes
 //
@@ -143,7 +154,7 @@
 //	   "after": GROUP}],
 //	 "exposure": [{"member": "me", "outsider": "b", "before": 4, "after": 0}]}
 //
-// where a DECISION has check's keys allowed, rule, reason, cause, party,
-// tenant, remedy and text, a GROUP is plan's group object, and an
+// where a DECISION is a decision as the library writes it, as in check's
+// form, a GROUP is plan's group object, and an
 // exposure's before and after are plan lengths, 0 for none.
 package main

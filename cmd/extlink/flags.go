@@ -180,3 +180,15 @@ func writeJSON(out io.Writer, v any) error {
 	_, err = out.Write(append(b, '\n'))
 	return err
 }
+
+// worldName names what load reads, for progress: the world file, standard
+// input, or "the database" (a DSN may hold a password).
+func (o *options) worldName() string {
+	switch {
+	case o.db != "":
+		return "the database"
+	case o.world == "-":
+		return "standard input"
+	}
+	return o.world
+}

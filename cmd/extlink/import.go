@@ -64,56 +64,74 @@ Example:
 `,
 }
 
-func runImport(c *command, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	o := newOptions(c, stdin, "text")
+// parseDBFlags parses the flags of import and export, which check -world
+// and -db themselves (import takes both) and take no other arguments; see
+// options.parse for code and ok.
+func parseDBFlags(c *command, args []string, stdin io.Reader, stdout, stderr io.Writer) (o *options, code int, ok bool) {
+	o = newOptions(c, stdin, "text")
 	o.both = true
 	pos, code, ok := o.parse(args, stdout, stderr)
+	if ok && len(pos) > 0 {
+		return nil, c.usageError(stderr, "unexpected arguments %q", pos), false
+	}
+	return o, code, ok
+}
+
+// fail writes err as c's error and returns exitUsage, the status of bad
+// input and of database errors.
+func (c *command) fail(stderr io.Writer, err error) int {
+	fmt.Fprintf(stderr, "extlink %s: %v\n", c.name, err)
+	return exitUsage
+}
+
+// directoryBatch returns the changes that add d's tenants, users and links
+// to an empty directory, in that order: one batch, one revision.
+func directoryBatch(d *extlink.Directory) []extlink.Change {
+	users, tenants, links := d.Len()
+	batch := make([]extlink.Change, 0, users+tenants+links)
+	for t := range d.Tenants() {
+		batch = append(batch, extlink.AddTenant(t))
+	}
+	for u := range d.Users() {
+		batch = append(batch, extlink.AddUser(u))
+	}
+	for l := range d.AllLinks() {
+		batch = append(batch, extlink.AddLink(l.A, l.B))
+	}
+	return batch
+}
+
+func runImport(c *command, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	o, code, ok := parseDBFlags(c, args, stdin, stdout, stderr)
 	if !ok {
 		return code
 	}
-	switch {
-	case len(pos) > 0:
-		return c.usageError(stderr, "unexpected arguments %q", pos)
-	case o.world == "" || o.db == "":
+	if o.world == "" || o.db == "" {
 		return c.usageError(stderr, "-world FILE and -db DSN are both required")
 	}
 	w, err := o.readFile()
 	if err != nil {
-		fmt.Fprintf(stderr, "extlink import: %v\n", err)
-		return exitUsage
-	}
-	var batch []extlink.Change
-	for t := range w.Directory.Tenants() {
-		batch = append(batch, extlink.AddTenant(t))
-	}
-	for u := range w.Directory.Users() {
-		batch = append(batch, extlink.AddUser(u))
-	}
-	for l := range w.Directory.AllLinks() {
-		batch = append(batch, extlink.AddLink(l.A, l.B))
+		return c.fail(stderr, err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), dbTimeout)
 	defer cancel()
 	db, err := openDB(ctx, o.db)
 	if err != nil {
-		fmt.Fprintf(stderr, "extlink import: %v\n", err)
-		return exitUsage
+		return c.fail(stderr, err)
 	}
 	defer db.Close()
-	rev, err := db.Apply(ctx, batch...)
+	rev, err := db.Apply(ctx, directoryBatch(w.Directory)...)
 	var ce *extlink.ChangeError
 	switch {
 	case errors.As(err, &ce):
 		fmt.Fprintf(stderr, "extlink import: %s refuses %s:\n%v\n", db, o.world, err)
 		return exitNo
 	case err != nil:
-		fmt.Fprintf(stderr, "extlink import: %v\n", err)
-		return exitUsage
+		return c.fail(stderr, err)
 	}
 	for i, g := range w.Groups {
 		if _, err := db.CreateGroup(ctx, groupID(g, i), g.Group); err != nil {
-			fmt.Fprintf(stderr, "extlink import: the directory is in %s at revision %d, but: %v\n", db, rev, err)
-			return exitUsage
+			return c.fail(stderr, fmt.Errorf("the directory is in %s at revision %d, but: %w", db, rev, err))
 		}
 	}
 	users, tenants, links := w.Directory.Len()
@@ -126,15 +144,11 @@ func runImport(c *command, args []string, stdin io.Reader, stdout, stderr io.Wri
 }
 
 func runExport(c *command, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	o := newOptions(c, stdin, "text")
-	o.both = true
-	pos, code, ok := o.parse(args, stdout, stderr)
+	o, code, ok := parseDBFlags(c, args, stdin, stdout, stderr)
 	if !ok {
 		return code
 	}
 	switch {
-	case len(pos) > 0:
-		return c.usageError(stderr, "unexpected arguments %q", pos)
 	case o.db == "":
 		return c.usageError(stderr, "-db DSN is required")
 	case o.world != "":
@@ -142,12 +156,10 @@ func runExport(c *command, args []string, stdin io.Reader, stdout, stderr io.Wri
 	}
 	w, err := o.readDB(stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "extlink export: %v\n", err)
-		return exitUsage
+		return c.fail(stderr, err)
 	}
 	if err := world.Encode(stdout, w); err != nil {
-		fmt.Fprintf(stderr, "extlink export: %v\n", err)
-		return exitUsage
+		return c.fail(stderr, err)
 	}
 	return exitOK
 }

@@ -115,7 +115,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return code
 	}
-	errs := &errorLog{}
+	errs := &errorLog{real: stderr}
 	code := dispatch(args, stdin, out, errs)
 	if out.err != nil {
 		fmt.Fprintf(errs, "%s: writing the output: %v\n", name, out.err)
@@ -146,6 +146,7 @@ type errorJSON struct {
 // errorLog collects a command's stderr under -json, and the problems of an
 // invalid world (see reportProblems), for run to write as one errorJSON.
 type errorLog struct {
+	real     io.Writer // the standard error, for progress (see newProgress)
 	buf      bytes.Buffer
 	problems []problemJSON
 }
@@ -155,6 +156,9 @@ func (l *errorLog) Write(p []byte) (int, error) { return l.buf.Write(p) }
 // reportProblems hands the problems of an invalid world to run's JSON error
 // when stderr is its errorLog; otherwise it does nothing.
 func reportProblems(stderr io.Writer, ps []world.Problem) {
+	if e, ok := stderr.(endingWriter); ok {
+		stderr = e.w
+	}
 	if l, ok := stderr.(*errorLog); ok {
 		l.problems = problemsJSON(ps)
 	}

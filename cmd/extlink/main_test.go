@@ -156,6 +156,8 @@ var goldens = []struct {
 	{"check-did-you-mean-none", []string{"check", "-world", "testdata/worlds/names.json", "talk", "me", "watanabe"}, 2},
 	{"plan-names", []string{"plan", "-world", "testdata/worlds/names.json", "me", "suzuki"}, 0},
 	{"audit-did-you-mean", []string{"audit", "-world", "testdata/worlds/names.json", "佐藤物産"}, 2},
+	{"audit-names", []string{"audit", "-world", "testdata/worlds/names.json", "t1"}, 0},
+	{"whatif-names", []string{"whatif", "-world", "testdata/worlds/names.json", "-change", "unlink tanaka suzuki", "-tenant", "t1"}, 1},
 	{"check-dash-dash", []string{"check", "-world", seed, "--", "talk", "me", "-b"}, 2},
 
 	{"test-h", []string{"test", "-h"}, 0},
@@ -331,10 +333,12 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// The json forms keep the keys their help documents, always all of them.
+// check's json form is the library's own JSON for the decision, passed
+// through unchanged (extlink.Decision.MarshalJSON: its keys are the
+// library's to choose), followed by check's keys, always all of them; no
+// key is written twice. validate's keys are all always present.
 func TestJSONKeys(t *testing.T) {
-	checkKeys := []string{"action", "by", "who", "group", "room", "with", "contact", "allowed", "rule", "summary",
-		"reason", "cause", "party", "tenant", "remedy", "text", "linkedColleagues"}
+	contextKeys := []string{"group", "room", "with", "contact", "summary", "linkedColleagues"}
 	validateKeys := []string{"file", "valid", "tenants", "users", "links", "contacts", "groups", "problems"}
 	problemKeys := []string{"line", "col", "record", "index", "id", "field", "rule", "message", "text"}
 	keys := func(m map[string]any) []string {
@@ -346,32 +350,130 @@ func TestJSONKeys(t *testing.T) {
 		return ks
 	}
 	sorted := func(s []string) []string { return slices.Sorted(slices.Values(s)) }
-	for _, args := range [][]string{
-		{"check", "-world", seed, "-json", "talk", "a", "b"},
-		{"check", "-world", seed, "-json", "call", "me", "b"},
-		{"check", "-world", three, "-json", "email", "me", "u8"},
-		{"check", "-world", three, "-json", "invite", "-group", "team", "u1", "b"},
-		{"validate", "-world", seed, "-json"},
-		{"validate", "-world", bad, "-json"},
+	seedW, threeW := decodeWorld(t, seed), decodeWorld(t, three)
+	team := threeW.Groups[slices.IndexFunc(threeW.Groups, func(g world.Group) bool { return g.Name == "team" })].Group
+	for _, c := range []struct {
+		args []string
+		dec  extlink.Decision // the library's decision, for check
+	}{
+		{[]string{"check", "-world", seed, "-json", "talk", "a", "b"}, extlink.CanTalk(seedW.Directory, "a", "b")},
+		{[]string{"check", "-world", seed, "-json", "call", "me", "b"}, extlink.CanCall(seedW.Directory, "me", "b")},
+		{[]string{"check", "-world", three, "-json", "email", "me", "u8"}, extlink.CanEmail(threeW.Directory, "me", contactOf(t, threeW, "u8"))},
+		{[]string{"check", "-world", three, "-json", "invite", "-group", "team", "u1", "b"}, extlink.CanInvite(threeW.Directory, team, "u1", "b")},
+		{[]string{"validate", "-world", seed, "-json"}, extlink.Decision{}},
+		{[]string{"validate", "-world", bad, "-json"}, extlink.Decision{}},
 	} {
+		args := c.args
 		_, out, _ := runArgs(args...)
+		if dup := duplicateKey([]byte(out)); dup != "" {
+			t.Errorf("%v: key %q written twice:\n%s", args, dup, out)
+		}
 		var m map[string]any
 		if err := json.Unmarshal([]byte(out), &m); err != nil {
 			t.Errorf("%v: %v\n%s", args, err, out)
 			continue
 		}
-		want := checkKeys
 		if args[0] == "validate" {
-			want = validateKeys
 			probs, _ := m["problems"].([]any)
 			for _, p := range probs {
 				if diff := cmp.Diff(sorted(problemKeys), keys(p.(map[string]any))); diff != "" {
 					t.Errorf("%v: problem keys (-want +got):\n%s", args, diff)
 				}
 			}
+			if diff := cmp.Diff(sorted(validateKeys), keys(m)); diff != "" {
+				t.Errorf("%v: keys (-want +got):\n%s", args, diff)
+			}
+			continue
 		}
-		if diff := cmp.Diff(sorted(want), keys(m)); diff != "" {
-			t.Errorf("%v: keys (-want +got):\n%s", args, diff)
+		for _, k := range contextKeys {
+			if _, ok := m[k]; !ok {
+				t.Errorf("%v: no key %q:\n%s", args, k, out)
+			}
+			delete(m, k)
+		}
+		b, err := json.Marshal(c.dec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want map[string]any
+		if err := json.Unmarshal(b, &want); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, m); diff != "" {
+			t.Errorf("%v: the decision's keys differ from the library's JSON (-library +check):\n%s", args, diff)
+		}
+	}
+}
+
+// decodeWorld reads a world file.
+func decodeWorld(t testing.TB, name string) *world.World {
+	t.Helper()
+	f, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	w, err := world.Decode(name, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// contactOf returns w's address-book entry for user u.
+func contactOf(t *testing.T, w *world.World, u extlink.UserID) extlink.Contact {
+	t.Helper()
+	for _, c := range w.Contacts {
+		if c.User == u {
+			return c
+		}
+	}
+	t.Fatalf("no contact for %s", u)
+	return extlink.Contact{}
+}
+
+// duplicateKey returns a key that some object of the JSON document b
+// holds twice, or "".
+func duplicateKey(b []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	type frame struct {
+		object bool
+		keys   map[string]bool
+		key    bool // the next token of an object is a key
+	}
+	var stack []*frame
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		var top *frame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if top != nil && top.object && top.key {
+			if k, ok := tok.(string); ok {
+				if top.keys[k] {
+					return k
+				}
+				top.keys[k] = true
+				top.key = false
+				continue
+			}
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &frame{object: true, keys: map[string]bool{}, key: true})
+			continue
+		case json.Delim('['):
+			stack = append(stack, &frame{})
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+		}
+		// A value ended: the next token of an enclosing object is a key.
+		if len(stack) > 0 && stack[len(stack)-1].object {
+			stack[len(stack)-1].key = true
 		}
 	}
 }
@@ -380,7 +482,7 @@ func TestJSONKeys(t *testing.T) {
 // documents, always all of them, at every level.
 func TestJSONShapes(t *testing.T) {
 	group := []string{"members", "masters", "external", "text"}
-	decision := []string{"allowed", "rule", "reason", "cause", "party", "tenant", "remedy", "text"}
+	decision := []string{libraryDecision} // the library's JSON, checked by round trip
 	// The keys of the object at each path; "[]" stands for every element.
 	planShape := map[string][]string{
 		"":       {"me", "target", "found", "steps", "plan", "group", "rule", "reason", "cause", "party", "tenant", "remedy", "text"},
@@ -431,6 +533,23 @@ func TestJSONShapes(t *testing.T) {
 				if !ok {
 					t.Errorf("%v: an object at %q, which the help does not document", c.args, path)
 				}
+				if slices.Equal(want, []string{libraryDecision}) {
+					// A decision as the library writes it: it reads back
+					// as one (unknown keys refused) and writes the same.
+					b, _ := json.Marshal(v)
+					var d extlink.Decision
+					if err := json.Unmarshal(b, &d); err != nil {
+						t.Errorf("%v: %q is not the library's decision: %v", c.args, path, err)
+						return
+					}
+					again, _ := json.Marshal(d)
+					var w any
+					json.Unmarshal(again, &w)
+					if diff := cmp.Diff(w, any(v)); diff != "" {
+						t.Errorf("%v: %q differs from the library's JSON (-library +got):\n%s", c.args, path, diff)
+					}
+					return
+				}
 				var got []string
 				for k, x := range v {
 					got = append(got, k)
@@ -462,6 +581,10 @@ func TestJSONShapes(t *testing.T) {
 		}
 	}
 }
+
+// libraryDecision stands, in TestJSONShapes, for an object that is a
+// decision as extlink.Decision.MarshalJSON writes it.
+const libraryDecision = "(extlink.Decision)"
 
 // Every command has a usage with an example, from -h and from help.
 func TestHelp(t *testing.T) {
@@ -541,4 +664,49 @@ func problemLines(err error) string {
 		lines = append(lines, p.String())
 	}
 	return strings.Join(lines, "\n")
+}
+
+func TestJoinObjectsAndDuplicateKey(t *testing.T) {
+	// A Marshaler's object is kept as it writes it, but for the braces.
+	b, err := joinObjects(map[string]int{"a": 1}, struct{}{}, json.RawMessage(` { "b" : [ {"c":2} ] } `))
+	if err != nil || string(b) != `{"a":1,"b" : [ {"c":2} ]}` {
+		t.Errorf("joinObjects: %s, %v", b, err)
+	}
+	if _, err := joinObjects([]int{1}); err == nil {
+		t.Error("joinObjects of an array: no error")
+	}
+	for doc, want := range map[string]string{
+		`{"a":1,"b":{"a":2},"c":[{"a":1},{"a":2}]}`: "",
+		`{"a":1,"b":{"x":2,"x":3}}`:                 "x",
+		`{"a":[1,{"b":1}],"a":2}`:                   "a",
+		`[{"k":"k"},{"k":{"k":1}}]`:                 "",
+	} {
+		if got := duplicateKey([]byte(doc)); got != want {
+			t.Errorf("duplicateKey(%s) = %q, want %q", doc, got, want)
+		}
+	}
+}
+
+// causeName, which check's text form, test's assertions and plan use,
+// names each cause as the library's JSON does.
+func TestCauseNameAgreesWithLibrary(t *testing.T) {
+	n := 0
+	for r := extlink.Reason(1); !strings.HasPrefix(r.String(), "Reason("); r++ {
+		d := extlink.Decision{Action: extlink.ActTalk, Rule: extlink.R2, By: "a", Who: "b", Reason: r}
+		b, err := json.Marshal(d)
+		if err != nil {
+			t.Fatalf("%v: %v", r, err)
+		}
+		var j struct{ Cause string }
+		if err := json.Unmarshal(b, &j); err != nil {
+			t.Fatal(err)
+		}
+		if got := causeName(d.Cause()); got != j.Cause || got == "" {
+			t.Errorf("reason %v: causeName %q, library %q", r, got, j.Cause)
+		}
+		n++
+	}
+	if n < 10 {
+		t.Errorf("only %d reasons", n)
+	}
 }

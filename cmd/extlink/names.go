@@ -2,7 +2,7 @@ package main
 
 import (
 	"fmt"
-	"slices"
+	"iter"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -11,33 +11,57 @@ import (
 	"github.com/extlink/extlink/world"
 )
 
+// nameLabel returns the user id as one word (see word), followed by their
+// display name in parentheses where it differs from the ID other than in
+// case, as people writes each: "tanaka (田中太郎)". An ID the directory
+// does not have is the word alone.
+func nameLabel(d *extlink.Directory, id string) string {
+	if u, ok := d.User(extlink.UserID(id)); ok && u.Name != "" && !strings.EqualFold(u.Name, id) {
+		return word(id) + " (" + safeText(u.Name) + ")"
+	}
+	return word(id)
+}
+
 // people returns the users ids name, each once in the order given, with
 // their display names beside their IDs where the two differ other than in
 // case: "tanaka (田中太郎), me". It returns "" when no one's name differs
 // so, so that text output only grows where names tell something. An ID
 // the directory does not have is left out.
 func people(d *extlink.Directory, ids ...string) string {
+	return peopleUpTo(d, 0, ids...)
+}
+
+// peopleUpTo is people listing at most limit of them (0: all), then "and N
+// more". It costs O(len(ids)).
+func peopleUpTo(d *extlink.Directory, limit int, ids ...string) string {
 	var parts []string
-	var seen []string
-	named := false
+	seen := map[string]bool{}
+	named, more := false, 0
 	for _, id := range ids {
-		if id == "" || slices.Contains(seen, id) {
+		if id == "" || seen[id] {
 			continue
 		}
-		seen = append(seen, id)
+		seen[id] = true
 		u, ok := d.User(extlink.UserID(id))
 		if !ok {
 			continue
 		}
+		if limit > 0 && len(parts) == limit {
+			more++
+			continue
+		}
 		if u.Name != "" && !strings.EqualFold(u.Name, id) {
-			parts = append(parts, fmt.Sprintf("%s (%s)", id, u.Name))
+			parts = append(parts, fmt.Sprintf("%s (%s)", listItem(id), safeText(u.Name)))
 			named = true
 		} else {
-			parts = append(parts, id)
+			parts = append(parts, listItem(id))
 		}
 	}
 	if !named {
 		return ""
+	}
+	if more > 0 {
+		parts = append(parts, fmt.Sprintf("and %d more", more))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -49,59 +73,59 @@ func people(d *extlink.Directory, ids ...string) string {
 // least 1, at most 3 edits); else it returns "". It scans every user: it is
 // for error messages only.
 func suggestUser(d *extlink.Directory, u string) string {
-	if u == "" {
+	return suggest(u, func(yield func(id, name string) bool) {
+		for x := range d.Users() {
+			if !yield(string(x.ID), x.Name) {
+				return
+			}
+		}
+	})
+}
+
+// suggestTenant is suggestUser for a tenant ID, by a tenant's name or a
+// close ID.
+func suggestTenant(d *extlink.Directory, t string) string {
+	return suggest(t, func(yield func(id, name string) bool) {
+		for x := range d.Tenants() {
+			if !yield(string(x.ID), x.Name) {
+				return
+			}
+		}
+	})
+}
+
+// suggest is suggestUser over any candidates, given as IDs and names.
+func suggest(key string, candidates iter.Seq2[string, string]) string {
+	if key == "" {
 		return ""
 	}
-	limit := min(3, max(1, utf8.RuneCountInString(u)/3))
-	var best extlink.User
+	limit := min(3, max(1, utf8.RuneCountInString(key)/3))
+	var bestID, bestName string
 	bestDist := limit + 1
-	for x := range d.Users() {
-		if x.Name != "" && strings.EqualFold(x.Name, u) {
-			return hint(string(x.ID), x.Name)
+	for id, name := range candidates {
+		if name != "" && strings.EqualFold(name, key) {
+			return hint(id, name)
 		}
 		if bestDist == 0 {
 			continue
 		}
-		if dist := editDistance(u, string(x.ID), bestDist); dist < bestDist {
-			best, bestDist = x, dist
+		if dist := editDistance(key, id, bestDist); dist < bestDist {
+			bestID, bestName, bestDist = id, name, dist
 		}
 	}
 	if bestDist > limit {
 		return ""
 	}
-	return hint(string(best.ID), best.Name)
+	return hint(bestID, bestName)
 }
 
 // hint returns `; did you mean "id" (name)?`, the name left out when it is
 // the ID but for case.
 func hint(id, name string) string {
 	if name != "" && !strings.EqualFold(name, id) {
-		return fmt.Sprintf("; did you mean %q (%s)?", id, name)
+		return fmt.Sprintf("; did you mean %q (%s)?", id, safeText(name))
 	}
 	return fmt.Sprintf("; did you mean %q?", id)
-}
-
-// suggestTenant is suggestUser for a tenant ID, by a tenant's name or a
-// close ID.
-func suggestTenant(d *extlink.Directory, t string) string {
-	if t == "" {
-		return ""
-	}
-	limit := min(3, max(1, utf8.RuneCountInString(t)/3))
-	var best extlink.Tenant
-	bestDist := limit + 1
-	for x := range d.Tenants() {
-		if x.Name != "" && strings.EqualFold(x.Name, t) {
-			return hint(string(x.ID), x.Name)
-		}
-		if dist := editDistance(t, string(x.ID), bestDist); dist < bestDist {
-			best, bestDist = x, dist
-		}
-	}
-	if bestDist > limit {
-		return ""
-	}
-	return hint(string(best.ID), best.Name)
 }
 
 // editDistance returns the Levenshtein distance between a and b in runes,

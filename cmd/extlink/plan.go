@@ -196,12 +196,13 @@ func runPlan(c *command, args []string, stdin io.Reader, stdout, stderr io.Write
 		return exitUsage
 	default:
 		res.Found, res.Steps, res.Rule, res.Reason = true, len(p), extlink.R22.String(), extlink.ReasonNone.String()
-		res.Text = fmt.Sprintf("%s %s %s and %s in a group of their own, %s its only master", count(len(p), "step"), put(len(p)), me, target, me)
+		sme, starget := safeText(string(me)), safeText(string(target))
+		res.Text = fmt.Sprintf("%s %s %s and %s in a group of their own, %s its only master", count(len(p), "step"), put(len(p)), sme, starget, sme)
 		if len(p) == 0 {
-			res.Text = fmt.Sprintf("%s and %s already are in a group of their own, %s its only master", me, target, me)
+			res.Text = fmt.Sprintf("%s and %s already are in a group of their own, %s its only master", sme, starget, sme)
 			for i, g := range groups {
 				if !g.Dissolved() && g.Len() == 2 && g.Has(me) && g.Has(target) && g.IsMaster(me) && len(g.Masters()) == 1 {
-					res.Text += ": " + groupLabel(w.Groups[i].Name, i)
+					res.Text += ": " + safeText(groupLabel(w.Groups[i].Name, i))
 					res.Group = newGroupJSON(g)
 					break
 				}
@@ -243,7 +244,7 @@ func runPlan(c *command, args []string, stdin io.Reader, stdout, stderr io.Write
 		}
 	case "mermaid", "dot":
 		if !res.Found {
-			fmt.Fprintf(stderr, "extlink plan: unreachable: %s\n", res.Text)
+			fmt.Fprintf(stderr, "extlink plan: unreachable: %s\n", escapeText(res.Text))
 			break
 		}
 		if o.format == "mermaid" {
@@ -276,22 +277,22 @@ func writePlanText(out io.Writer, r planResult) {
 			return
 		}
 		fmt.Fprintf(out, "%s (%s):\n", r.Text, r.Rule)
-		fmt.Fprintln(out, r.plan)
+		fmt.Fprintln(out, escapeText(r.plan.String()))
 		seen := map[int]bool{}
 		for _, s := range r.plan {
 			if k := s.Group; k > 0 && !seen[k] {
 				seen[k] = true
 				g := r.groups[k-1]
-				fmt.Fprintf(out, "Group %d is %s: %s\n", k, groupLabel(g.Name, k-1), g.Group)
+				fmt.Fprintf(out, "Group %d is %s: %s\n", k, safeText(groupLabel(g.Name, k-1)), escapeText(g.Group.String()))
 			}
 		}
-		fmt.Fprintf(out, "Replayed, it ends in: %s\n", r.Group.Text)
+		fmt.Fprintf(out, "Replayed, it ends in: %s\n", escapeText(r.Group.Text))
 		if r.people != "" {
 			fmt.Fprintf(out, "People: %s\n", r.people)
 		}
 		return
 	}
-	fmt.Fprintln(out, "unreachable: "+r.Text)
+	fmt.Fprintln(out, "unreachable: "+escapeText(r.Text))
 	if rule, ok := ruleByLabel(r.Rule); ok {
 		fmt.Fprintf(out, "  rule:       %s, %s\n", r.Rule, rule.Summary())
 	}

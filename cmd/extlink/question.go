@@ -166,7 +166,7 @@ func (a *asker) book(t extlink.TenantID) []extlink.Contact {
 func (a *asker) decide(q question) (checkResult, error) {
 	w, src, suggest := a.w, a.src, a.suggest
 	d := w.Directory
-	res := checkResult{Group: q.Group, Room: []string{}, With: []string{}, LinkedColleagues: []string{}}
+	res := checkResult{checkContext: checkContext{Group: q.Group, Room: []string{}, With: []string{}, LinkedColleagues: []string{}}}
 	users := q.Args // every argument names a user but email's contact
 	if q.Q == "email" {
 		users = q.Args[:1]
@@ -281,11 +281,8 @@ func (a *asker) decide(q question) (checkResult, error) {
 		u, _ := d.User(who)
 		res.whoLINE = u.Kind == extlink.LINEUser
 	}
-	res.Action, res.By, res.Who = dec.Action.String(), string(dec.By), string(dec.Who)
-	res.Allowed, res.Rule, res.Summary = dec.Allowed, dec.Rule.String(), dec.Rule.Summary()
-	res.Reason, res.Cause = dec.Reason.String(), causeName(dec.Cause())
-	res.Party, res.Tenant, res.Remedy, res.Text = string(dec.Party), string(dec.Tenant), dec.Remedy(), dec.String()
-	named := slices.Concat([]string{res.By, res.Who}, res.With, res.Room, []string{res.Party}, res.LinkedColleagues)
+	res.dec, res.Summary = dec, dec.Rule.Summary()
+	named := slices.Concat([]string{string(dec.By), string(dec.Who)}, res.With, res.Room, []string{string(dec.Party)}, res.LinkedColleagues)
 	if res.Contact != nil {
 		named = append(named, res.Contact.Owner)
 	}
@@ -304,11 +301,11 @@ func buildRoom(d *extlink.Directory, members []string) (extlink.Room, error) {
 		ids[i] = extlink.UserID(m)
 	}
 	if len(ids) < 2 {
-		return extlink.Room{}, fmt.Errorf("-room %s: a room has two or more people", strings.Join(members, ","))
+		return extlink.Room{}, fmt.Errorf("-room %s: a room has two or more people", safeText(strings.Join(members, ",")))
 	}
 	for i, u := range ids {
 		if slices.Contains(ids[:i], u) {
-			return extlink.Room{}, fmt.Errorf("-room %s: %s twice", strings.Join(members, ","), u)
+			return extlink.Room{}, fmt.Errorf("-room %s: %s twice", safeText(strings.Join(members, ",")), safeText(string(u)))
 		}
 	}
 	for _, creator := range ids {
@@ -339,5 +336,5 @@ func buildRoom(d *extlink.Directory, members []string) (extlink.Room, error) {
 			return room, nil
 		}
 	}
-	return extlink.Room{}, fmt.Errorf("-room %s: no such room can be formed: someone in it must be able to talk with each other person (R7, R8)", strings.Join(members, ","))
+	return extlink.Room{}, fmt.Errorf("-room %s: no such room can be formed: someone in it must be able to talk with each other person (R7, R8)", safeText(strings.Join(members, ",")))
 }

@@ -13,7 +13,7 @@ import (
 
 var whatifCmd = &command{
 	name:     "whatif",
-	synopsis: "-world FILE -change C [-change C ...] [-users U,U,...] [-tenant T] [-max-steps N] [-format text|json] [-json]",
+	synopsis: "-world FILE -change C [-change C ...] [-users U,U,...] [-tenant T] [-max-steps N] [-no-groups] [-progress] [-format text|json] [-json]",
 	summary:  "preview what a directory change would flip, remove and expose (R25)",
 	run:      runWhatif,
 	help: `Whatif previews a change to the world FILE before it is made (R25): which
@@ -36,12 +36,15 @@ with spaces):
   link A B, unlink A B      add or remove the link between users A and B
 A tenant switch changes that one setting of the tenant's policy as it stands
 by then, and leaves the others. yes and no, on and off, true and false are
-interchangeable for calls, leave and connected.
+interchangeable for calls, leave and connected. An ID may hold dots and
+equals signs (taro.yamada.connected=no); one that holds a space or a
+double quote is written as a Go string literal ('link "me one" b').
 
 Flags:
   -world FILE     the world file (required)
   -change C       a change, as above (at least one)
-  -users U,U,...  compare decisions between these users only (default: the
+  -users U,U,...  compare decisions between these users only (an ID with a
+                  comma as a Go string literal, "a,b"; default: the
                   decisions of every user the changes touch, a member of a
                   tenant whose policy changes, a user connected or
                   disconnected, the ends of a link, with anyone: every
@@ -51,6 +54,8 @@ Flags:
                   only with -tenant
   -no-groups      the exposure ignores the world file's groups (it counts
                   them by default, as each directory's Reconcile leaves them)
+  -progress       show progress on standard error even when it is not a
+                  terminal (on a terminal it is shown anyway)
   -format F       text (the default) or json
   -json           same as -format json
 
@@ -59,12 +64,15 @@ Output: the text form lists the changes, then the decisions that flip
 call, pair by pair in the users' order; then, group by group in the file's
 order, the members Reconcile would remove, the members it would make master
 and the group as it would be; then, with -tenant, the exposures gained, lost
-or changed, as "member -> outsider: steps before, steps after". Each section
-says "none" when nothing in it changes (the groups section, that the file
-has none, if so), and a last line says so when nothing does. Groups are compared as Reconcile leaves them in the world as it is,
-so that a group the file lists with a member the world already keeps out
-shows only what the change itself would do. Groups without a name are shown
-as groups[INDEX]. The json form is one object whose keys are always present:
+or changed, as "member -> outsider: steps before, steps after"; then a line
+"People:" with the display names of everyone named above, where these
+differ from the IDs (the first 100). Each section says "none" when nothing
+in it changes (the groups section, that the file has none, if so), and a
+last line says so when nothing does. Groups are compared as Reconcile
+leaves them in the world as it is, so that a group the file lists with a
+member the world already keeps out shows only what the change itself would
+do. Groups without a name are shown as groups[INDEX]. The json form is one
+object whose keys are always present:
 
   {
     "changes": [{"change": "t1.works=off", "text": "t1's policy becomes ..."}],
@@ -87,9 +95,11 @@ as groups[INDEX]. The json form is one object whose keys are always present:
     "exposure": [{"member": "me", "outsider": "b", "before": 4, "after": 0}]
   }
 
-where a DECISION is {"allowed", "rule", "reason", "cause", "party", "tenant",
-"remedy", "text"} as in check's json form, and an exposure's before or after
-is the shortest plan's length, 0 for no exposure.
+where a DECISION is the decision as the library writes it (extlink.Decision's
+MarshalJSON: "allowed", "action", "by", "who", "rule", "text", and for a
+denial "reason", "cause", "remedy" and, where they apply, "party" and
+"tenant"), as in check's json form, and an exposure's before or after is the
+shortest plan's length, 0 for no exposure.
 
 Exit status, like diff's: 0 when nothing asked about would change, 1 when
 something would, 2 usage or bad input (an unreadable or invalid world, a
@@ -114,6 +124,8 @@ type whatifResult struct {
 	Flips    []flipJSON     `json:"flips"`
 	Removals []removalJSON  `json:"removals"`
 	Exposure []exposureDiff `json:"exposure"`
+
+	people string // for the text form: see whatifPeople
 }
 
 // changeJSON is one change as given and as understood.
@@ -124,30 +136,12 @@ type changeJSON struct {
 
 // flipJSON is a decision that would flip.
 type flipJSON struct {
-	Action string       `json:"action"`
-	By     string       `json:"by"`
-	Who    string       `json:"who"`
-	Text   string       `json:"text"`
-	Before decisionJSON `json:"before"`
-	After  decisionJSON `json:"after"`
-}
-
-// decisionJSON is a decision in whatif's json form: check's keys that
-// describe the decision itself.
-type decisionJSON struct {
-	Allowed bool   `json:"allowed"`
-	Rule    string `json:"rule"`
-	Reason  string `json:"reason"`
-	Cause   string `json:"cause"`
-	Party   string `json:"party"`
-	Tenant  string `json:"tenant"`
-	Remedy  string `json:"remedy"`
-	Text    string `json:"text"`
-}
-
-func newDecisionJSON(d extlink.Decision) decisionJSON {
-	return decisionJSON{d.Allowed, d.Rule.String(), d.Reason.String(), causeName(d.Cause()),
-		string(d.Party), string(d.Tenant), d.Remedy(), d.String()}
+	Action string           `json:"action"`
+	By     string           `json:"by"`
+	Who    string           `json:"who"`
+	Text   string           `json:"text"`
+	Before extlink.Decision `json:"before"` // as the library writes it
+	After  extlink.Decision `json:"after"`
 }
 
 // removalJSON is what Reconcile would do to one group.
@@ -181,6 +175,7 @@ func runWhatif(c *command, args []string, stdin io.Reader, stdout, stderr io.Wri
 	tenant := o.fs.String("tenant", "", "the tenant whose exposure to compare")
 	maxSteps := maxStepsFlag(o)
 	noGroups := o.fs.Bool("no-groups", false, "the exposure ignores the world file's groups")
+	showProgress := o.fs.Bool("progress", false, "show progress on standard error even when it is not a terminal")
 	pos, code, ok := o.parse(args, stdout, stderr)
 	if !ok {
 		return code
@@ -199,6 +194,10 @@ func runWhatif(c *command, args []string, stdin io.Reader, stdout, stderr io.Wri
 	if *maxSteps < 0 {
 		return c.usageError(stderr, "-max-steps %d: want 0 (no limit) or more", *maxSteps)
 	}
+	p := newProgress(stderr, "extlink whatif", *showProgress)
+	defer p.end()
+	stderr = p.guard(stderr)
+	p.set("reading %s", o.worldName())
 	w, ok := o.load(stderr)
 	if !ok {
 		return exitUsage
@@ -216,8 +215,14 @@ func runWhatif(c *command, args []string, stdin io.Reader, stdout, stderr io.Wri
 		q.MaxSteps, res.MaxSteps = *maxSteps, *maxSteps
 	}
 	if set["users"] {
-		for _, u := range strings.Split(*users, ",") {
-			u = strings.TrimSpace(u)
+		list, err := splitList(*users)
+		if err != nil {
+			return c.usageError(stderr, "-users: %v", err)
+		}
+		if len(list) == 0 {
+			list = []string{""}
+		}
+		for _, u := range list {
 			switch _, known := before.User(extlink.UserID(u)); {
 			case u == "":
 				return c.usageError(stderr, "-users %q: empty user ID", *users)
@@ -273,15 +278,16 @@ func runWhatif(c *command, args []string, stdin io.Reader, stdout, stderr io.Wri
 		res.Users, res.Around = ids(q.Around), true
 	}
 
-	r, err := extlink.WhatIf(before, after, q)
+	r, err := whatIf(p, before, after, q)
 	if err != nil {
 		fmt.Fprintf(stderr, "extlink whatif: %v\n", err)
 		return exitUsage
 	}
+	p.end()
 	res.Empty = r.Empty()
 	for _, f := range r.Flips {
 		res.Flips = append(res.Flips, flipJSON{f.After.Action.String(), string(f.After.By), string(f.After.Who), f.String(),
-			newDecisionJSON(f.Before), newDecisionJSON(f.After)})
+			f.Before, f.After})
 	}
 	for _, rm := range r.Removals {
 		res.Removals = append(res.Removals, removalJSON{res.Groups[rm.Group], rm.Group, ids(rm.Removed), ids(rm.Promoted), newGroupJSON(rm.After)})
@@ -296,12 +302,46 @@ func runWhatif(c *command, args []string, stdin io.Reader, stdout, stderr io.Wri
 			return exitUsage
 		}
 	} else {
+		res.people = whatifPeople(after, res)
 		writeWhatifText(stdout, res)
 	}
 	if !res.Empty {
 		return exitNo
 	}
 	return exitOK
+}
+
+// whatIf is extlink.WhatIf in two calls, so that p can say which part of
+// the work is under way: the decisions of q.Users and q.Around, then the
+// groups and the tenant's exposure. The parts are independent (flips
+// depend on the users only, removals on the groups, the exposure on the
+// tenant and the groups), so the report is the one call's.
+func whatIf(p *progress, before, after *extlink.Directory, q extlink.WhatIfQuery) (extlink.Report, error) {
+	if len(q.Users) > 0 || len(q.Around) > 0 {
+		if len(q.Around) > 0 {
+			p.set("comparing the decisions of %s with anyone", count(len(q.Around), "user"))
+		} else {
+			p.set("comparing the decisions among %s", count(len(q.Users), "user"))
+		}
+	}
+	users := extlink.WhatIfQuery{Users: q.Users, Around: q.Around}
+	r, err := extlink.WhatIf(before, after, users)
+	if err != nil || len(q.Groups) == 0 && q.Tenant == "" {
+		return r, err
+	}
+	switch {
+	case q.Tenant != "" && len(q.Groups) == 0:
+		p.set("comparing %s's exposure, %s", q.Tenant, within(q.MaxSteps))
+	case q.Tenant != "":
+		p.set("reconciling %s and comparing %s's exposure, %s", count(len(q.Groups), "group"), q.Tenant, within(q.MaxSteps))
+	default:
+		p.set("reconciling %s", count(len(q.Groups), "group"))
+	}
+	rest := q
+	rest.Users, rest.Around = nil, nil
+	g, err := extlink.WhatIf(before, after, rest)
+	r.Removals, r.Exposure = g.Removals, g.Exposure
+	return r, err
 }
 
 // groupLabel names the world's group i: its name, or groups[i].
@@ -316,7 +356,7 @@ func groupLabel(name string, i int) string {
 func writeWhatifText(out io.Writer, r whatifResult) {
 	fmt.Fprintln(out, "Changes:")
 	for _, c := range r.Changes {
-		fmt.Fprintf(out, "  %s\n", c.Text)
+		fmt.Fprintf(out, "  %s\n", escapeText(c.Text))
 	}
 	section := func(title string, n int) {
 		fmt.Fprintln(out, title)
@@ -330,7 +370,7 @@ func writeWhatifText(out io.Writer, r whatifResult) {
 	}
 	section(fmt.Sprintf("Decisions that would flip, %s (R25):", among), len(r.Flips))
 	for _, f := range r.Flips {
-		fmt.Fprintf(out, "  %s\n", f.Text)
+		fmt.Fprintf(out, "  %s\n", escapeText(f.Text))
 	}
 	if len(r.Groups) == 0 {
 		fmt.Fprintln(out, "Groups Reconcile would change (R20): the world file has none")
@@ -340,23 +380,47 @@ func writeWhatifText(out io.Writer, r whatifResult) {
 	for _, rm := range r.Removals {
 		var parts []string
 		if len(rm.Removed) > 0 {
-			parts = append(parts, "removes "+strings.Join(rm.Removed, ", "))
+			parts = append(parts, "removes "+safeList(rm.Removed))
 		}
 		if len(rm.Promoted) > 0 {
-			parts = append(parts, "makes "+strings.Join(rm.Promoted, ", ")+" master")
+			parts = append(parts, "makes "+safeList(rm.Promoted)+" master")
 		}
-		parts = append(parts, "leaving "+rm.After.Text)
-		fmt.Fprintf(out, "  %s: %s\n", rm.Group, strings.Join(parts, "; "))
+		parts = append(parts, "leaving "+escapeText(rm.After.Text))
+		fmt.Fprintf(out, "  %s: %s\n", safeText(rm.Group), strings.Join(parts, "; "))
 	}
 	if r.Tenant != "" {
-		section(fmt.Sprintf("Exposure of %s, %s (R23):", r.Tenant, within(r.MaxSteps)), len(r.Exposure))
+		section(fmt.Sprintf("Exposure of %s, %s (R23):", safeText(r.Tenant), within(r.MaxSteps)), len(r.Exposure))
 		for _, e := range r.Exposure {
-			fmt.Fprintf(out, "  %s -> %s: %s before, %s after\n", e.Member, e.Outsider, stepsOrNone(e.Before), stepsOrNone(e.After))
+			fmt.Fprintf(out, "  %s -> %s: %s before, %s after\n", safeText(e.Member), safeText(e.Outsider), stepsOrNone(e.Before), stepsOrNone(e.After))
 		}
+	}
+	if r.people != "" {
+		fmt.Fprintf(out, "People: %s\n", r.people)
 	}
 	if r.Empty {
 		fmt.Fprintln(out, "Nothing asked about would change.")
 	}
+}
+
+// maxPeople is how many people whatif's text form names on its People line.
+const maxPeople = 100
+
+// whatifPeople returns the People line of whatif's text form: everyone its
+// flips, removals and exposure name, in that order, names beside IDs; ""
+// when no one's name differs from their ID (see people).
+func whatifPeople(d *extlink.Directory, r whatifResult) string {
+	var named []string
+	for _, f := range r.Flips {
+		named = append(named, f.By, f.Who)
+	}
+	for _, rm := range r.Removals {
+		named = append(named, rm.Removed...)
+		named = append(named, rm.Promoted...)
+	}
+	for _, e := range r.Exposure {
+		named = append(named, e.Member, e.Outsider)
+	}
+	return peopleUpTo(d, maxPeople, named...)
 }
 
 // stepsOrNone returns "4 steps", or "none" for 0.
@@ -371,8 +435,15 @@ func stepsOrNone(n int) string {
 // whatifCmd's help for the forms. A tenant switch starts from the tenant's
 // policy in d.
 func parseChange(d *extlink.Directory, text string) (extlink.Change, error) {
-	if f := strings.Fields(text); len(f) > 0 && !strings.Contains(f[0], "=") {
-		want := map[string]int{"connect": 2, "disconnect": 2, "link": 3, "unlink": 3}[f[0]]
+	verbs := map[string]int{"connect": 2, "disconnect": 2, "link": 3, "unlink": 3}
+	if f := strings.Fields(text); len(f) > 0 && (verbs[f[0]] > 0 || !strings.Contains(text, "=")) {
+		want := verbs[f[0]]
+		if want > 0 {
+			var err error
+			if f, err = splitWords(strings.TrimSpace(text)); err != nil {
+				return extlink.Change{}, fmt.Errorf("cannot read %q: %v", text, err)
+			}
+		}
 		switch {
 		case want == 0:
 			return extlink.Change{}, fmt.Errorf("unknown change %q (want T.KEY=VALUE, connect U, disconnect U, link A B or unlink A B)", f[0])
@@ -406,9 +477,22 @@ func parseChange(d *extlink.Directory, text string) (extlink.Change, error) {
 		return extlink.AddLink(a.ID, b.ID), nil
 	}
 
-	lhs, value, ok := strings.Cut(strings.TrimSpace(text), "=")
-	name, key, ok2 := strings.Cut(lhs, ".")
-	if !ok || !ok2 || name == "" {
+	// IDs may hold dots and equals signs (taro.yamada, example.com), and
+	// keys and values do not: the last of each separates.
+	trimmed := strings.TrimSpace(text)
+	eq := strings.LastIndex(trimmed, "=")
+	lhs, value := trimmed[:max(eq, 0)], trimmed[eq+1:]
+	dot := strings.LastIndex(lhs, ".")
+	name, key := lhs[:max(dot, 0)], lhs[dot+1:]
+	if strings.HasPrefix(name, `"`) {
+		// A quoted ID, as a -change's words may be: "me one".connected=no.
+		if uq, err := strconv.Unquote(name); err == nil {
+			name = uq
+		} else {
+			dot = -1
+		}
+	}
+	if eq < 0 || dot < 0 || name == "" {
 		return extlink.Change{}, fmt.Errorf("cannot read %q (want T.KEY=VALUE, connect U, disconnect U, link A B or unlink A B)", text)
 	}
 	yesNo := func() (bool, error) {

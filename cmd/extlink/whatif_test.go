@@ -10,13 +10,20 @@ import (
 )
 
 // parseChange reads every documented form, and a tenant switch changes one
-// setting of the tenant's policy and keeps the others.
+// setting of the tenant's policy and keeps the others. A change names any
+// ID R26 allows: one with dots or an equals sign in the T.KEY=VALUE form,
+// one with a space or a quote as a Go string literal.
 func TestParseChange(t *testing.T) {
 	w, err := world.ReadFile(three)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := w.Directory
+	d, err := w.Directory.With(extlink.AddTenant(extlink.Tenant{ID: "example.com"}), extlink.AddTenant(extlink.Tenant{ID: "t=2"}),
+		extlink.AddUser(extlink.User{ID: "taro.yamada", Tenant: "example.com"}), extlink.AddUser(extlink.User{ID: "me one", Tenant: "example.com"}),
+		extlink.AddUser(extlink.User{ID: `b"q`, Tenant: "t=2"}))
+	if err != nil {
+		t.Fatal(err)
+	}
 	t1, _ := d.Tenant("t1") // works listed, line listed, members create groups
 	t2, _ := d.Tenant("t2") // works all, calls off, members create and leave groups
 	t3, _ := d.Tenant("t3") // works listed, only admins create or leave groups
@@ -43,6 +50,13 @@ func TestParseChange(t *testing.T) {
 		{"link me b", extlink.AddLink("me", "b")},
 		{"  link   me  b ", extlink.AddLink("me", "b")},
 		{"unlink a b", extlink.RemoveLink("a", "b")},
+		{"taro.yamada.connected=yes", extlink.SetConnected("taro.yamada", true)},
+		{"example.com.works=all", extlink.SetPolicy("example.com", extlink.Policy{Works: extlink.AccessAll})},
+		{"t=2.calls=off", extlink.SetPolicy("t=2", extlink.Policy{NoCalls: true})},
+		{`"me one".connected=yes`, extlink.SetConnected("me one", true)},
+		{`connect "me one"`, extlink.SetConnected("me one", true)},
+		{`link "me one" "b\"q"`, extlink.AddLink("me one", `b"q`)},
+		{`link taro.yamada b"q`, extlink.AddLink("taro.yamada", `b"q`)},
 	} {
 		got, err := parseChange(d, c.text)
 		if err != nil {
@@ -71,6 +85,9 @@ func TestParseChange(t *testing.T) {
 		{"link a me", "colleagues in t1"},
 		{"link a a", "with themselves"},
 		{"hug a b", `unknown change "hug"`},
+		{`link "me one b`, "unterminated"},
+		{`link "me"one b`, "runs into"},
+		{`"me one.connected=yes`, "cannot read"},
 	} {
 		_, err := parseChange(d, c.text)
 		if err == nil || !strings.Contains(err.Error(), c.err) {
