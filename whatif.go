@@ -180,7 +180,28 @@ func aroundPairs(cx *canceller, before, after Store, q WhatIfQuery) ([][2]UserID
 			out = append(out, p)
 		}
 	}
+	moved := map[TenantID][]UserID{} // by tenant: who is a member in one directory only
 	for _, a := range q.Around {
+		// Colleagues in both directories can flip only a call, and only if
+		// their tenant's calls switch changed (R1): where it did not, a's
+		// colleagues to compare are those who joined or left the tenant.
+		ub, okb := before.User(a)
+		ua, oka := after.User(a)
+		steady := okb && oka && ub.Kind == WorksUser && ua.Kind == WorksUser && ub.Tenant == ua.Tenant &&
+			sameCalls(before, after, ub.Tenant)
+		if steady {
+			ms, ok := moved[ub.Tenant]
+			if !ok {
+				var err error
+				if ms, err = membersMoved(cx, before, after, ub.Tenant); err != nil {
+					return nil, err
+				}
+				moved[ub.Tenant] = ms
+			}
+			for _, b := range ms {
+				add(a, b)
+			}
+		}
 		for _, s := range [...]Store{before, after} {
 			u, ok := s.User(a)
 			if !ok {
@@ -192,7 +213,7 @@ func aroundPairs(cx *canceller, before, after Store, q WhatIfQuery) ([][2]UserID
 				}
 				add(a, b)
 			}
-			if u.Kind == WorksUser {
+			if u.Kind == WorksUser && !steady {
 				for b := range s.Members(u.Tenant) {
 					if cx.stop() {
 						return nil, cx.err
@@ -208,6 +229,36 @@ func aroundPairs(cx *canceller, before, after Store, q WhatIfQuery) ([][2]UserID
 		}
 		return strings.Compare(string(x[1]), string(y[1]))
 	})
+	return out, nil
+}
+
+// sameCalls reports whether tenant t is in both directories with the same
+// calls switch (R1).
+func sameCalls(before, after Store, t TenantID) bool {
+	tb, okb := before.Tenant(t)
+	ta, oka := after.Tenant(t)
+	return okb && oka && tb.Policy.NoCalls == ta.Policy.NoCalls
+}
+
+// membersMoved returns the users who are members of t in one of the
+// directories only, in ID order.
+func membersMoved(cx *canceller, before, after Store, t TenantID) ([]UserID, error) {
+	in := map[UserID]int{}
+	for i, s := range [...]Store{before, after} {
+		for u := range s.Members(t) {
+			if cx.stop() {
+				return nil, cx.err
+			}
+			in[u] |= 1 << i
+		}
+	}
+	var out []UserID
+	for u, sides := range in {
+		if sides != 3 {
+			out = append(out, u)
+		}
+	}
+	slices.Sort(out)
 	return out, nil
 }
 

@@ -244,3 +244,44 @@ func TestWhatIfAroundTouched(t *testing.T) {
 		}
 	})
 }
+
+// R25: Around any users, not only the touched ones, WhatIf finds exactly
+// the flips of comparing every pair that includes one of them, though it
+// skips colleagues whose tenant and calls switch did not change.
+func TestWhatIfAroundAnyUsers(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		d := extlinktest.Directories(extlinktest.Config{}).Draw(t, "directory")
+		batch := extlinktest.ValidChanges(d, extlinktest.Config{}).Draw(t, "changes")
+		after, err := d.With(batch...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var all []extlink.UserID
+		for _, s := range []*extlink.Directory{d, after} {
+			for u := range s.Users() {
+				if !slices.Contains(all, u.ID) {
+					all = append(all, u.ID)
+				}
+			}
+		}
+		slices.Sort(all)
+		around := rapid.SliceOfDistinct(rapid.SampledFrom(all), func(u extlink.UserID) extlink.UserID { return u }).Draw(t, "around")
+		every, err := extlink.WhatIf(d, after, extlink.WhatIfQuery{Users: all})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []extlink.Flip
+		for _, f := range every.Flips {
+			if slices.Contains(around, f.Before.By) || slices.Contains(around, f.Before.Who) {
+				want = append(want, f)
+			}
+		}
+		got, err := extlink.WhatIf(d, after, extlink.WhatIfQuery{Around: around})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got.Flips); diff != "" {
+			t.Fatalf("%v around %v: flips (-every pair +around):\n%s", batch, around, diff)
+		}
+	})
+}
