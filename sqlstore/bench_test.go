@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/extlink/extlink"
+	"github.com/extlink/extlink/sqlstore/pgtest"
 )
 
 // The benchmarks run against SQLite (a temp file) and, when the tests have
@@ -72,8 +73,8 @@ type benchDB struct {
 func benchDBs(b *testing.B) []benchDB {
 	dbs := []benchDB{{"sqlite", func(b *testing.B) string { return "sqlite:" + b.TempDir() + "/bench.db" }}}
 	if pg != nil {
-		dbs = append(dbs, benchDB{"postgres", func(b *testing.B) string { return pg.newDB(b, "") }})
-	} else if pgRequired() {
+		dbs = append(dbs, benchDB{"postgres", func(b *testing.B) string { return pg.NewDB(b, "") }})
+	} else if pgtest.Required() {
 		b.Fatal("PostgreSQL benchmarks required but no server: " + pgReason)
 	}
 	return dbs
@@ -86,7 +87,7 @@ func benchDBs(b *testing.B) []benchDB {
 func writeDBs(b *testing.B) []benchDB {
 	dbs := benchDBs(b)
 	if pg != nil {
-		dbs = append(dbs, benchDB{"postgres-async", func(b *testing.B) string { return pg.newDB(b, "") + "&synchronous_commit=off" }})
+		dbs = append(dbs, benchDB{"postgres-async", func(b *testing.B) string { return pg.NewDB(b, "") + "&synchronous_commit=off" }})
 	}
 	return dbs
 }

@@ -17,7 +17,7 @@ import (
 func TestLiveSurvivesRestart(t *testing.T) {
 	s := needPG(t)
 	ctx := ctxT(t)
-	dsn := s.newDB(t, "")
+	dsn := s.NewDB(t, "")
 	writer, reader := open(t, dsn), open(t, dsn)
 	if _, err := writer.Apply(ctx, seed()...); err != nil {
 		t.Fatal(err)
@@ -51,7 +51,7 @@ func TestLiveSurvivesRestart(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	err = s.stop()
+	err = s.Stop()
 	pause.Unlock()
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +59,7 @@ func TestLiveSurvivesRestart(t *testing.T) {
 	restarted := false
 	defer func() {
 		if !restarted {
-			if err := s.start(); err != nil {
+			if err := s.Resume(); err != nil {
 				t.Error(err)
 			}
 		}
@@ -81,7 +81,7 @@ func TestLiveSurvivesRestart(t *testing.T) {
 		t.Fatal("Apply succeeded with the server down")
 	}
 	time.Sleep(time.Second) // a few rounds of backoff
-	if err := s.start(); err != nil {
+	if err := s.Resume(); err != nil {
 		t.Fatal(err)
 	}
 	restarted = true
@@ -134,7 +134,7 @@ func TestLiveSurvivesRestart(t *testing.T) {
 func TestLocaleCollation(t *testing.T) {
 	s := needPG(t)
 	ctx := ctxT(t)
-	dsn := s.newDB(t, `TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'`)
+	dsn := s.NewDB(t, `TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'`)
 	db := open(t, dsn)
 	var localeOrder bool
 	if err := db.sql.QueryRowContext(ctx, `SELECT 'a' < 'B'`).Scan(&localeOrder); err != nil {

@@ -21,7 +21,7 @@ func eachDB(t *testing.T, f func(t *testing.T, newDSN func() string)) {
 	})
 	t.Run("postgres", func(t *testing.T) {
 		s := needPG(t)
-		f(t, func() string { return s.newDB(t, "") })
+		f(t, func() string { return s.NewDB(t, "") })
 	})
 }
 

@@ -29,7 +29,7 @@ func TestDatabase(t *testing.T) {
 // COLLATE "C" and the same queries a deployment uses (issue 12).
 func TestDatabasePostgres(t *testing.T) {
 	s := needPG(t)
-	testDatabase(t, func(string) string { return s.newDB(t) })
+	testDatabase(t, func(string) string { return s.NewDB(t, "") })
 }
 
 // TestDatabasePostgresCollation is TestDatabasePostgres in databases whose
@@ -39,7 +39,7 @@ func TestDatabasePostgres(t *testing.T) {
 func TestDatabasePostgresCollation(t *testing.T) {
 	s := needPG(t)
 	testDatabase(t, func(string) string {
-		dsn := s.newDB(t, "--template=template0", "--locale-provider=icu", "--icu-locale=en-US", "--locale=C.UTF-8")
+		dsn := s.NewDB(t, `TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'`)
 		// The premise: this database's own order is not the bytes'.
 		db, err := sqlstore.Open(t.Context(), dsn)
 		if err != nil {
