@@ -215,22 +215,7 @@ func TestWhatIfCountsOnlyTheChange(t *testing.T) {
 // that comparing every pair of users finds, in the same order.
 func TestWhatIfAroundTouched(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		d := extlinktest.Directories(extlinktest.Config{}).Draw(t, "directory")
-		batch := extlinktest.ValidChanges(d, extlinktest.Config{}).Draw(t, "changes")
-		after, err := d.With(batch...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var all []extlink.UserID
-		for u := range d.Users() {
-			all = append(all, u.ID)
-		}
-		for u := range after.Users() {
-			if !slices.Contains(all, u.ID) {
-				all = append(all, u.ID)
-			}
-		}
-		slices.Sort(all)
+		d, after, batch, all := drawChanged(t)
 		every, err := extlink.WhatIf(d, after, extlink.WhatIfQuery{Users: all})
 		if err != nil {
 			t.Fatal(err)
@@ -250,21 +235,7 @@ func TestWhatIfAroundTouched(t *testing.T) {
 // skips colleagues whose tenant and calls switch did not change.
 func TestWhatIfAroundAnyUsers(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		d := extlinktest.Directories(extlinktest.Config{}).Draw(t, "directory")
-		batch := extlinktest.ValidChanges(d, extlinktest.Config{}).Draw(t, "changes")
-		after, err := d.With(batch...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var all []extlink.UserID
-		for _, s := range []*extlink.Directory{d, after} {
-			for u := range s.Users() {
-				if !slices.Contains(all, u.ID) {
-					all = append(all, u.ID)
-				}
-			}
-		}
-		slices.Sort(all)
+		d, after, batch, all := drawChanged(t)
 		around := rapid.SliceOfDistinct(rapid.SampledFrom(all), func(u extlink.UserID) extlink.UserID { return u }).Draw(t, "around")
 		every, err := extlink.WhatIf(d, after, extlink.WhatIfQuery{Users: all})
 		if err != nil {
@@ -284,4 +255,24 @@ func TestWhatIfAroundAnyUsers(t *testing.T) {
 			t.Fatalf("%v around %v: flips (-every pair +around):\n%s", batch, around, diff)
 		}
 	})
+}
+
+// drawChanged draws a directory, a valid batch of changes and the
+// directory they make, and returns the users of either, in ID order.
+func drawChanged(t *rapid.T) (d, after *extlink.Directory, batch []extlink.Change, all []extlink.UserID) {
+	d = extlinktest.Directories(extlinktest.Config{}).Draw(t, "directory")
+	batch = extlinktest.ValidChanges(d, extlinktest.Config{}).Draw(t, "changes")
+	after, err := d.With(batch...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []*extlink.Directory{d, after} {
+		for u := range s.Users() {
+			if !slices.Contains(all, u.ID) {
+				all = append(all, u.ID)
+			}
+		}
+	}
+	slices.Sort(all)
+	return d, after, batch, all
 }
