@@ -16,7 +16,10 @@ import (
 // the way. Stage R grows both searches by one hop and evaluates those roots.
 // Since every tree cheaper than 3R+1 has then been seen, the search stops at
 // the first stage whose best tree costs at most 3R+1, or when both searches
-// have run out of graph.
+// have run out of graph. Besides, once the sides meet, the hops between me
+// and target are known, and no tree costs less than 3 a hop less 2: a tree
+// that costs that, rooted where the sides meet, stops the search there (a
+// chain of creators of length L so costs L/2 levels of growth a side).
 //
 // A search labels users explicitly when reached by a link, but a tenant
 // entered at level k labels its members implicitly at k+1: nobody lists a
@@ -263,14 +266,31 @@ func (s *search) external(initial candidate) (candidate, *UnreachableError) {
 		if !final && s.apart() {
 			break // no chain joins them: the answer costs the smaller side's reach
 		}
+		var centres []int32 // where the sides first meet, if they just did
 		if !met {
 			met = s.m.meets(s, s.t) || s.t.meets(s, s.m)
 			dlo = s.m.depth + s.t.depth + 1 // apart at these depths
 			if met {
 				dlo = s.m.depth + s.t.depth - 1 // not apart one level ago
+				if r >= 3 && !s.exhaustive {
+					var d int32
+					d, centres = s.hopsApart()
+					dlo = max(dlo, d)
+				}
 			}
 		}
 		if !final && r >= 3 && wInviter*dlo-2 > 3*r+1 {
+			// Where the sides have just met, the creators on a shortest
+			// path between me and target may root a tree that costs
+			// 3*dlo-2, the least any tree can (below): then it is a
+			// shortest plan, found at half the chain's length in growth
+			// and with the evaluation of those few roots alone (R22).
+			if len(centres) > 0 {
+				if c := s.evaluateAt(centres); c.cost <= wInviter*dlo-2 && c.cost < best.cost {
+					best = c
+					break
+				}
+			}
 			// Every tree joining me and target holds the dlo-1 or more
 			// people between them, all but the root (or all, if me is
 			// the root) intermediaries at wInviter, and costs at least
@@ -299,6 +319,9 @@ func (s *search) external(initial candidate) (candidate, *UnreachableError) {
 		if final || best.cost <= bound+1 || s.cx.stopped() {
 			break
 		}
+		if met && !s.exhaustive && best.cost <= wInviter*dlo-2 {
+			break // no tree costs less than 3*dlo-2 (below): a shortest plan
+		}
 	}
 	if best.kind != candNone {
 		return best, nil
@@ -307,6 +330,79 @@ func (s *search) external(initial candidate) (candidate, *UnreachableError) {
 		return candidate{}, un(ReasonNotLinked, noNode, "")
 	}
 	return candidate{}, un(ReasonNoGroupRights, noNode, s.rme.tenant)
+}
+
+// hopsApart returns a lower bound on the hops between me and target, exact
+// when they are at most the two sides' depths apart: the least sum of a
+// node's levels from both sides, or one more than the depths' sum if no
+// node is labelled by both within it. Every node within a side's depth is
+// labelled (explicitly, or through its tenant, whose entering member is
+// explicit and no farther), so a shortest path of at most that many hops
+// has a node labelled by both whose levels sum to its length. It costs the
+// nodes both sides have labelled explicitly, once, when they first meet.
+//
+// It also returns the explicitly labelled nodes whose levels sum to that
+// bound: the centres of the shortest paths, when the bound is exact.
+func (s *search) hopsApart() (int32, []int32) {
+	best := s.m.depth + s.t.depth + 1
+	var at []int32
+	for _, sd := range [...]struct{ a, b *side }{{s.m, s.t}, {s.t, s.m}} {
+		for v, a := range sd.a.ex {
+			if s.cx.stop() {
+				return 0, nil // cancelled: no bound
+			}
+			if a > best {
+				continue
+			}
+			b, ok := sd.b.label0(s, v)
+			switch {
+			case !ok || a+b > best:
+			case a+b < best:
+				best, at = a+b, append(at[:0], v)
+			case !slices.Contains(at, v):
+				at = append(at, v)
+			}
+		}
+	}
+	if best > s.m.depth+s.t.depth {
+		at = nil // no node labelled by both within the depths
+	}
+	return best, at
+}
+
+// evaluateAt returns the best tree rooted at one of centres (creators
+// only), each with its links as the children of another tenant it can use
+// and its colleagues through the aggregates; subtrees holding both
+// terminals are left out. A tree it returns is real, if not the least.
+func (s *search) evaluateAt(centres []int32) candidate {
+	s.xb, s.xbVia = map[int32]int32{}, map[int32]int32{}
+	agg := aggregates{s: s, cache: map[int32]*[3]top2{}}
+	agg.index()
+	slices.SortFunc(centres, func(a, b int32) int {
+		if s.g.less(a, b) {
+			return -1
+		}
+		return 1
+	})
+	best := candidate{kind: candNone, cost: maxCost}
+	for _, c := range centres {
+		if rc := s.g.rec(c); !inM(rc) || !creates(rc) {
+			continue
+		}
+		var cross []int32
+		for _, u := range s.g.links(c) {
+			if s.cx.stop() {
+				return best
+			}
+			if inM(s.g.rec(u)) {
+				cross = append(cross, u)
+			}
+		}
+		if cand := s.evalRoot(c, cross, &agg); cand.cost < best.cost {
+			best = cand
+		}
+	}
+	return best
 }
 
 // apart reports whether one side has labelled everything it can reach
