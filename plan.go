@@ -480,7 +480,9 @@ func (s *search) build(c candidate) (Plan, error) {
 		p := Plan{{Op: OpCreateGroup, By: id(c.c), Who: tg}, {Op: OpInvite, By: id(c.c), Who: me}, {Op: OpTransfer, By: id(c.c), Who: me}}
 		return append(p, s.exit(c.c)), nil
 	}
-	t := &tree{root: c.c, children: map[int32][]int32{}, in: map[int32]bool{c.c: true}}
+	// A tree of cost x holds at most about x/3 inviters and x people.
+	t := &tree{root: c.c, children: make(map[int32][]int32, c.cost/wInviter+2), in: make(map[int32]bool, c.cost+2)}
+	t.in[c.c] = true
 	var err error
 	switch c.kind {
 	case candRootMe:
@@ -509,14 +511,14 @@ func (s *search) build(c candidate) (Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.steps(t)
+	return s.steps(t, int(c.cost))
 }
 
-// steps lays out a tree's plan: create with the partner, then, top down,
+// steps lays out a tree's plan, of size steps (its capacity): create with the partner, then, top down,
 // each node invites its children and promotes those who must be masters
 // (handing its own role to the last of them unless it is me), then every
 // intermediary leaves, or is removed by me where its tenant forbids leaving.
-func (s *search) steps(t *tree) (Plan, error) {
+func (s *search) steps(t *tree, size int) (Plan, error) {
 	id := s.g.id
 	c := t.root
 	rc := s.g.rec(c)
@@ -540,8 +542,10 @@ func (s *search) steps(t *tree) (Plan, error) {
 		}
 		t.in[p] = true
 	}
-	plan := Plan{{Op: OpCreateGroup, By: id(c), Who: id(p)}}
-	order := []int32{c}
+	plan := make(Plan, 1, size)
+	plan[0] = Step{Op: OpCreateGroup, By: id(c), Who: id(p)}
+	order := make([]int32, 1, len(t.in))
+	order[0] = c
 	for i := 0; i < len(order); i++ {
 		v := order[i]
 		kids := t.children[v]
