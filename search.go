@@ -42,7 +42,7 @@ type side struct {
 	cur        []int32           // explicit nodes at level depth, not yet expanded
 	curT       []int32           // tenants whose members are at level depth, not yet expanded
 	done       bool              // no node is left to reach
-	roots      map[int32][]int32 // creators linked to expanded nodes: those nodes
+	roots      []rootLink        // creators linked to expanded nodes, with those nodes
 	byT        map[int32][]int32 // explicitly labelled nodes, by tenant
 	hint       map[int32]int32   // levels beyond depth that meetTenants proved: one more than a neighbour's
 }
@@ -51,7 +51,7 @@ func newSide(s *search, src, block int32) *side {
 	sd := &side{
 		src: src, block: block,
 		ex: map[int32]int32{src: 0}, tl: map[int32]int32{}, trep: map[int32]int32{},
-		cur: []int32{src}, roots: map[int32][]int32{}, byT: map[int32][]int32{},
+		cur: []int32{src}, byT: map[int32][]int32{},
 	}
 	if r := s.g.rec(src); r.kind == WorksUser {
 		sd.byT[r.tidx] = []int32{src}
@@ -155,7 +155,7 @@ func (sd *side) grow(s *search, to int32) {
 					nextEx = append(nextEx, u)
 				}
 				if creates(ru) {
-					sd.roots[u] = append(sd.roots[u], v)
+					sd.roots = append(sd.roots, rootLink{u, v})
 				}
 			}
 			rv := s.g.rec(v)
@@ -186,6 +186,9 @@ func (sd *side) grow(s *search, to int32) {
 		}
 	}
 }
+
+// rootLink is a creator c linked to a node from that a side expanded.
+type rootLink struct{ c, from int32 }
 
 // search holds one PlanGroup query.
 type search struct {
@@ -445,14 +448,12 @@ func (s *search) evaluate(bound, lim int32) candidate {
 		}
 	}
 	for _, sd := range [...]*side{s.m, s.t} {
-		for c, from := range sd.roots {
-			if c == s.me || c == s.tg {
+		for _, rl := range sd.roots {
+			if rl.c == s.me || rl.c == s.tg {
 				continue
 			}
-			for _, v := range from {
-				if l, _ := sd.lev(s, v); l <= lim {
-					kids[c] = append(kids[c], v)
-				}
+			if l, _ := sd.lev(s, rl.from); l <= lim {
+				kids[rl.c] = append(kids[rl.c], rl.from)
 			}
 		}
 	}
