@@ -55,12 +55,19 @@ func (e Exposure) String() string {
 // The results stream: they come sorted by member and then outsider ID, one
 // member at a time, as each member's search ends, so a large tenant's
 // exposure is never held in memory at once, and breaking out of the range
-// stops the work. An unknown tenant is an error.
+// stops the work at once: nothing is done after the break. An unknown
+// tenant is an error.
 //
 // Cost: one search per member (not per pair), over the (user, phase) states
 // within maxSteps of it; each state costs its user's links, and each tenant's
 // member list is walked at most once per phase. With a small maxSteps that is
-// the neighbourhood of the member's colleagues who may create groups. With
+// the neighbourhood of the member's colleagues who may create groups.
+// Members with the same links and rights share one search, and people of one
+// tenant with the same links one search for their way up to a creator, so a
+// tenant whose members have no links of their own, or the same ones, costs a
+// few searches and a copy of the rows per member. A tenant from which no
+// user who may create groups can be reached costs one pass over what it
+// reaches, and lists nothing. With
 // groups, each outsider a group could bring within maxSteps of the member
 // (members of the groups near the member, and people near those) is also
 // planned for with [PlanGroup].
@@ -71,6 +78,12 @@ func Audit(d Store, t TenantID, maxSteps int, groups ...Group) (iter.Seq[Exposur
 // audit is Audit whose range ends early, without a word, once ctx is done:
 // the caller asks ctx afterwards (WhatIfContext).
 func audit(ctx context.Context, d Store, t TenantID, maxSteps int, groups []Group) (iter.Seq[Exposure], error) {
+	return auditUnits(ctx, d, t, maxSteps, groups, nil)
+}
+
+// auditUnits is audit that counts its units of work in *units, if not nil
+// (tests).
+func auditUnits(ctx context.Context, d Store, t TenantID, maxSteps int, groups []Group, units *int) (iter.Seq[Exposure], error) {
 	if d == nil {
 		return nil, fmt.Errorf("extlink: audit: unknown tenant %q", t)
 	}
@@ -82,15 +95,18 @@ func audit(ctx context.Context, d Store, t TenantID, maxSteps int, groups []Grou
 		return nil, err
 	}
 	return func(yield func(Exposure) bool) {
-		g := graphOf(d)           // per range: a generic store's graph caches what it reads
-		branches := branchCache{} // shared by the members' searches
+		g := graphOf(d)              // per range: a generic store's graph caches what it reads
+		branches := newBranchCache() // shared by the members' searches
 		cx := newCanceller(ctx)
+		cx.units = units
 		var ag *auditGroups
 		if len(groups) > 0 {
 			ag = newAuditGroups(d, g, budget, groups)
 			ag.s.cx = newCanceller(ctx)
+			ag.s.cx.units = units
 		}
 		scratch := creatorNear(g, d, t, &cx) // else no member has a plan from scratch
+		classes := memberClasses{}
 		for id := range d.Members(t) {
 			if cx.stopped() {
 				return // partial: the caller returns ctx's error
@@ -101,7 +117,7 @@ func audit(ctx context.Context, d Store, t TenantID, maxSteps int, groups []Grou
 			}
 			var es []Exposure
 			if scratch {
-				es = exposures(g, me, budget, branches, &cx)
+				es = classes.exposures(g, me, budget, branches, &cx)
 			}
 			if ag != nil {
 				es = ag.exposures(me, es)
@@ -116,6 +132,50 @@ func audit(ctx context.Context, d Store, t TenantID, maxSteps int, groups []Grou
 			}
 		}
 	}, nil
+}
+
+// memberClasses shares the searches of members whose exposures from
+// scratch cannot differ but for the member's own ID (R23): members of the
+// tenant with the same links and the same rights (allowed in an external
+// group, may create groups). Such a member b is of no use in another one
+// a's plans: whatever b can reach in one hop (its links, its colleagues)
+// a reaches in one hop too, by the same kind of tie, so a tree through b
+// is costlier by b's own steps than the tree without it, whether b is on
+// the path, up a branch (a, at b's place, makes the same tree cheaper) or
+// the creator (a creates instead, with the same partner). So a's walk,
+// with a left out, is b's walk with b left out, step for step and tie for
+// tie: the same outsiders, steps and Via. A tenant of n members who share
+// a few link sets (no links at all, the same partner's) costs a few
+// searches and n copies, not n searches over the tenant.
+type memberClasses map[memberClass][]Exposure
+
+// memberClass is a member's rights and links, as a key.
+type memberClass struct {
+	inM, creates bool
+	links        string // the link nodes, 4 bytes each, in ID order
+}
+
+// exposures returns me's exposures from scratch, searching only for the
+// first member of its class (they are never shared with the caller: each
+// member's rows are copies).
+func (mc memberClasses) exposures(g graph, me int32, budget int32, branches branchCache, cx *canceller) []Exposure {
+	rme := g.rec(me)
+	k := memberClass{inM: inM(rme), creates: creates(rme), links: linkKey(g, me)}
+	es, ok := mc[k]
+	if !ok {
+		es = exposures(g, me, budget, branches, cx)
+		if cx.stopped() {
+			return nil // cut short: never shared
+		}
+		mc[k] = es
+	}
+	id := g.id(me)
+	out := make([]Exposure, len(es))
+	for i, e := range es {
+		e.Member, e.Via = id, slices.Clone(e.Via)
+		out[i] = e
+	}
+	return out
 }
 
 // auditBudget returns the walkers' budget for maxSteps: maxCost for 0 and
@@ -225,17 +285,49 @@ type walker struct {
 	lab    map[wstate]wlabel
 	q      *minHeap[walkItem]
 	res    map[int32]*result
-	done   map[[2]int32]int32 // (tenant, phase) -> least cost its members were relaxed at
-	br     map[int32]branch   // memo of branches, by node
-	mine   map[int32]bool     // me's links
-	shared branchCache        // branches for nobody in particular, shared by the audit's members
+	done   map[[2]int32]int32     // (tenant, phase) -> least cost its members were relaxed at
+	br     map[int32]branch       // memo of branches, by node
+	brCls  map[branchClass]branch // memo of branches leaving me out, by the class of the node
+	mine   map[int32]bool         // me's links
+	shared branchCache            // branches for nobody in particular, shared by the audit's members
 }
 
 // branchCache holds, for the audit of a tenant, each node's branch found
 // with nobody left out, the nodes it passes and whether its creator needs
 // a pure partner. A branch that neither passes nor needs a member me is
 // me's branch too: leaving me out only takes options away.
-type branchCache map[int32]sharedBranch
+//
+// Nodes of one tenant with the same links share one branch search: as with
+// members (memberClasses), one such node is of no use on another's branch
+// (what it reaches in a hop the other does, by the same kind of tie, and it
+// cannot create an external group the other could not be a child of at
+// the same cost), so their branches are the same nodes up to the same
+// creator. A tenant's members without links of their own, or linked with
+// the same partner, so cost one search of the tenant, not one each.
+type branchCache struct {
+	byNode  map[int32]sharedBranch
+	byClass map[branchClass]sharedBranch
+}
+
+func newBranchCache() branchCache {
+	return branchCache{byNode: map[int32]sharedBranch{}, byClass: map[branchClass]sharedBranch{}}
+}
+
+// branchClass is a node's tenant and links, as a key.
+type branchClass struct {
+	tidx  int32
+	links string // the link nodes, 4 bytes each, in ID order
+}
+
+// linkKey returns n's links as a key: 4 bytes a node, in ID order.
+func linkKey(g graph, n int32) string {
+	ls := g.links(n)
+	b := make([]byte, 0, 4*len(ls))
+	for _, u := range ls {
+		b = append(b, byte(u), byte(u>>8), byte(u>>16), byte(u>>24))
+	}
+	return string(b)
+}
 
 type sharedBranch struct {
 	b        branch
@@ -259,7 +351,7 @@ func exposures(g graph, me int32, budget int32, shared branchCache, cx *cancelle
 		return nil
 	}
 	w := &walker{g: g, me: me, rme: rme, budget: budget, lab: map[wstate]wlabel{}, q: newWalkHeap(g),
-		res: map[int32]*result{}, done: map[[2]int32]int32{}, br: map[int32]branch{}, mine: map[int32]bool{},
+		res: map[int32]*result{}, done: map[[2]int32]int32{}, br: map[int32]branch{}, brCls: map[branchClass]branch{}, mine: map[int32]bool{},
 		shared: shared, cx: cx}
 	for _, u := range g.links(me) {
 		w.mine[u] = true
@@ -464,19 +556,28 @@ func (w *walker) branchOf(v int32) branch {
 	if b, ok := w.br[v]; ok {
 		return b
 	}
-	if w.shared != nil {
-		sb, ok := w.shared[v]
+	k := branchClass{tidx: w.g.rec(v).tidx, links: linkKey(w.g, v)}
+	if w.shared.byNode != nil {
+		sb, ok := w.shared.byNode[v]
 		if !ok {
-			b, path, usesPure := w.branchSearch(v, noNode)
-			sb = sharedBranch{b: b, path: path, usesPure: usesPure}
-			w.shared[v] = sb
+			if sb, ok = w.shared.byClass[k]; !ok {
+				b, path, usesPure := w.branchSearch(v, noNode)
+				sb = sharedBranch{b: b, path: path, usesPure: usesPure}
+				w.shared.byClass[k] = sb
+			}
+			w.shared.byNode[v] = sb
 		}
 		if sb.b.root != w.me && !slices.Contains(sb.path, w.me) && (!sb.usesPure || w.pure(sb.b.root)) {
 			w.br[v] = sb.b
 			return sb.b
 		}
 	}
-	b, _, _ := w.branchSearch(v, w.me)
+	// me on the shared branch: one search leaving me out, for v's class.
+	b, ok := w.brCls[k]
+	if !ok {
+		b, _, _ = w.branchSearch(v, w.me)
+		w.brCls[k] = b
+	}
 	w.br[v] = b
 	return b
 }
@@ -498,7 +599,7 @@ func (w *walker) branchSearch(v, ex int32) (branch, []int32, bool) {
 	doneT := map[int32]bool{}
 	q := newWalkHeap(w.g)
 	q.push(walkItem{wstate{v, 0}, 0})
-	for q.Len() > 0 {
+	for q.Len() > 0 && !w.cx.stop() {
 		it := q.pop()
 		y := it.s.n
 		if dist[y] != it.x || it.x >= best.x || it.x+wRoot-1 > w.budget {

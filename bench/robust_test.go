@@ -120,6 +120,19 @@ func BenchmarkPlanGroupIsolated(b *testing.B) {
 // there is no exposure at all. It cost about n^3 (n=800, 4 steps: 6.7 s)
 // and more without a limit (n=200: 23 s). Target: within 50 ms.
 func BenchmarkAuditNoCreator(b *testing.B) {
+	benchAuditBigTenant(b, extlink.Policy{Works: extlink.AccessAll}, false)
+}
+
+// BenchmarkAuditOneCreator is BenchmarkAuditNoCreator with o's tenant
+// letting its members create groups: every member not linked with o is
+// exposed to o in 5 steps (o creates a group with a linked colleague, who
+// brings the member in), so the limits of 0 and 7 list n/2 rows, and 4
+// none. Each member's search walked the whole tenant: n searches of n.
+func BenchmarkAuditOneCreator(b *testing.B) {
+	benchAuditBigTenant(b, extlink.Policy{Works: extlink.AccessAll, MembersCreateGroups: true}, true)
+}
+
+func benchAuditBigTenant(b *testing.B, t2 extlink.Policy, exposed bool) {
 	for _, c := range []struct{ n, steps int }{{800, 4}, {200, 7}, {200, 0}, {100_000, 0}} {
 		closed := extlink.Policy{Works: extlink.AccessAll}
 		us := []extlink.User{{ID: "o", Tenant: "t2"}}
@@ -131,7 +144,11 @@ func BenchmarkAuditNoCreator(b *testing.B) {
 				ls = append(ls, extlink.Link{A: u, B: "o"})
 			}
 		}
-		d := extlink.MustNewDirectory([]extlink.Tenant{{ID: "t1", Policy: closed}, {ID: "t2", Policy: closed}}, us, ls)
+		d := extlink.MustNewDirectory([]extlink.Tenant{{ID: "t1", Policy: closed}, {ID: "t2", Policy: t2}}, us, ls)
+		want := 0
+		if exposed && c.steps != 4 {
+			want = c.n / 2
+		}
 		b.Run(fmt.Sprintf("n=%d/steps=%d", c.n, c.steps), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
@@ -139,8 +156,14 @@ func BenchmarkAuditNoCreator(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
+				rows := 0
 				for e := range seq {
-					b.Fatalf("exposure %v, want none", e)
+					if rows++; e.Outsider != "o" || e.Steps != 5 {
+						b.Fatalf("exposure %v, want 5 steps to o", e)
+					}
+				}
+				if rows != want {
+					b.Fatalf("%d rows, want %d", rows, want)
 				}
 			}
 		})
