@@ -351,63 +351,6 @@ func (s *search) nbrs(n int32) func(func(int32) bool) {
 	}
 }
 
-type nodeCost struct{ n, x int32 }
-
-// minHeap is a binary heap ordered by less, for container/heap: the
-// planner's and the audit's queues.
-type minHeap[T any] struct {
-	a    []T
-	less func(a, b T) bool
-}
-
-func (h *minHeap[T]) Len() int           { return len(h.a) }
-func (h *minHeap[T]) Less(i, j int) bool { return h.less(h.a[i], h.a[j]) }
-func (h *minHeap[T]) Swap(i, j int)      { h.a[i], h.a[j] = h.a[j], h.a[i] }
-func (h *minHeap[T]) Push(x any)         { h.a = append(h.a, x.(T)) }
-func (h *minHeap[T]) Pop() any {
-	x := h.a[len(h.a)-1]
-	h.a = h.a[:len(h.a)-1]
-	return x
-}
-
-// push adds x, as heap.Push would, without boxing it in an interface.
-func (h *minHeap[T]) push(x T) {
-	h.a = append(h.a, x)
-	for i := len(h.a) - 1; i > 0; {
-		p := (i - 1) / 2
-		if !h.less(h.a[i], h.a[p]) {
-			break
-		}
-		h.a[i], h.a[p] = h.a[p], h.a[i]
-		i = p
-	}
-}
-
-// pop removes and returns the least element, as heap.Pop would, without
-// boxing it.
-func (h *minHeap[T]) pop() T {
-	n := len(h.a) - 1
-	h.a[0], h.a[n] = h.a[n], h.a[0]
-	for i := 0; ; {
-		l := 2*i + 1
-		if l >= n {
-			break
-		}
-		j := l
-		if r := l + 1; r < n && h.less(h.a[r], h.a[l]) {
-			j = r
-		}
-		if !h.less(h.a[j], h.a[i]) {
-			break
-		}
-		h.a[i], h.a[j] = h.a[j], h.a[i]
-		i = j
-	}
-	x := h.a[n]
-	h.a = h.a[:n]
-	return x
-}
-
 // tree is an invitation tree: the creator, each node's children in order.
 type tree struct {
 	root     int32

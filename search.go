@@ -1,9 +1,6 @@
 package extlink
 
-import (
-	"container/heap"
-	"slices"
-)
+import "slices"
 
 // The staged search behind PlanGroup.
 //
@@ -887,7 +884,7 @@ func (s *search) computeXb(bound int32) {
 		}
 		if old, ok := s.xb[n]; !ok || x < old {
 			s.xb[n], s.xbVia[n] = x, noNode
-			heap.Push(q, nodeCost{n, x})
+			q.push(nodeCost{n, x})
 		}
 	}
 	if h, ok := s.t.lev(s, s.me); ok {
@@ -923,7 +920,7 @@ func (s *search) computeXb(bound int32) {
 		}
 	}
 	for q.Len() > 0 && !s.cx.stop() {
-		nc := heap.Pop(q).(nodeCost)
+		nc := q.pop()
 		if nc.x != s.xb[nc.n] || nc.x+wInviter > limit {
 			continue
 		}
@@ -933,11 +930,15 @@ func (s *search) computeXb(bound int32) {
 			}
 			if x := wInviter + nc.x; x < s.xbOr(u) {
 				s.xb[u], s.xbVia[u] = x, nc.n
-				heap.Push(q, nodeCost{u, x})
+				q.push(nodeCost{u, x})
 			}
 		}
 	}
 }
+
+// nodeCost is a node with the least cost found for its subtree: computeXb's
+// queue element.
+type nodeCost struct{ n, x int32 }
 
 func (s *search) xbOr(n int32) int32 {
 	if x, ok := s.xb[n]; ok {
