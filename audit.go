@@ -151,8 +151,8 @@ type memberClasses map[memberClass][]Exposure
 
 // memberClass is a member's rights and links, as a key.
 type memberClass struct {
-	inM, creates bool
-	links        string // the link nodes, 4 bytes each, in ID order
+	external, creates bool
+	links             string // the link nodes, 4 bytes each, in ID order
 }
 
 // exposures returns me's exposures from scratch, searching only for the
@@ -160,7 +160,7 @@ type memberClass struct {
 // member's rows are copies).
 func (mc memberClasses) exposures(g graph, me int32, budget int32, branches branchCache, cx *canceller) []Exposure {
 	rme := g.rec(me)
-	k := memberClass{inM: inM(rme), creates: creates(rme), links: linkKey(g, me)}
+	k := memberClass{external: inExternal(rme), creates: creates(rme), links: linkKey(g, me)}
 	es, ok := mc[k]
 	if !ok {
 		es = exposures(g, me, budget, branches, cx)
@@ -206,7 +206,7 @@ func creatorNear(g graph, d Store, t TenantID, cx *canceller) bool {
 	var q []int32
 	visit := func(u int32) bool {
 		r := g.rec(u)
-		if seen[u] || !inM(r) {
+		if seen[u] || !inExternal(r) {
 			return false
 		}
 		seen[u] = true
@@ -238,24 +238,25 @@ func creatorNear(g graph, d Store, t TenantID, cx *canceller) bool {
 	return cx.err != nil // cancelled: the caller stops before using it
 }
 
-// Walk phases: before the creator is placed (P); after it, its partner
-// settled (Q); at the creator itself, its partner not yet settled (R).
+// Walk phases: before the creator is placed (phaseBeforeRoot); after it,
+// its partner settled (phaseAfterRoot); at the creator itself, its partner
+// not yet settled (phaseAtRoot).
 const (
-	phP = iota
-	phQ
-	phR
+	phaseBeforeRoot = iota
+	phaseAfterRoot
+	phaseAtRoot
 )
 
-type wstate struct {
+type walkState struct {
 	n  int32
 	ph uint8
 }
 
-// wlabel is how a walk state was reached: its cost, the state before, and
+// walkLabel is how a walk state was reached: its cost, the state before, and
 // how (a step, the creator placed here, or a branch up to the creator).
-type wlabel struct {
+type walkLabel struct {
 	x    int32
-	prev wstate
+	prev walkState
 	how  uint8
 }
 
@@ -269,27 +270,27 @@ const (
 // result is the best plan found for one target.
 type result struct {
 	x    int32
-	from wstate // the walk state the target hangs from
-	how  uint8  // howStep (a leaf), howRoot (target creates), howBranch (target invites, creator above)
+	from walkState // the walk state the target hangs from
+	how  uint8     // howStep (a leaf), howRoot (target creates), howBranch (target invites, creator above)
 }
 
 // walker is the single-source search of one member: the PlanGroup cost
 // model (plan.go) read as a walk from me along the tree path to target,
 // placing the creator on the walk or on a branch off it.
 type walker struct {
-	cx     *canceller // stops the walk once the audit's context is done
-	g      graph
-	me     int32
-	rme    rec
-	budget int32
-	lab    map[wstate]wlabel
-	q      *minHeap[walkItem]
-	res    map[int32]*result
-	done   map[[2]int32]int32     // (tenant, phase) -> least cost its members were relaxed at
-	br     map[int32]branch       // memo of branches, by node
-	brCls  map[branchClass]branch // memo of branches leaving me out, by the class of the node
-	mine   map[int32]bool         // me's links
-	shared branchCache            // branches for nobody in particular, shared by the audit's members
+	cx            *canceller // stops the walk once the audit's context is done
+	g             graph
+	me            int32
+	meRec         rec
+	budget        int32
+	labels        map[walkState]walkLabel
+	q             *minHeap[walkItem]
+	results       map[int32]*result
+	done          map[[2]int32]int32     // (tenant, phase) -> least cost its members were relaxed at
+	branches      map[int32]branch       // memo of branches, by node
+	classBranches map[branchClass]branch // memo of branches leaving me out, by the class of the node
+	linkedWithMe  map[int32]bool         // me's links
+	shared        branchCache            // branches for nobody in particular, shared by the audit's members
 }
 
 // branchCache holds, for the audit of a tenant, each node's branch found
@@ -347,28 +348,28 @@ var noBranch = branch{maxCost, noNode, noNode}
 
 func exposures(g graph, me int32, budget int32, shared branchCache, cx *canceller) []Exposure {
 	rme := g.rec(me)
-	if !inM(rme) {
+	if !inExternal(rme) {
 		return nil
 	}
-	w := &walker{g: g, me: me, rme: rme, budget: budget, lab: map[wstate]wlabel{}, q: newWalkHeap(g),
-		res: map[int32]*result{}, done: map[[2]int32]int32{}, br: map[int32]branch{}, brCls: map[branchClass]branch{}, mine: map[int32]bool{},
+	w := &walker{g: g, me: me, meRec: rme, budget: budget, labels: map[walkState]walkLabel{}, q: newWalkHeap(g),
+		results: map[int32]*result{}, done: map[[2]int32]int32{}, branches: map[int32]branch{}, classBranches: map[branchClass]branch{}, linkedWithMe: map[int32]bool{},
 		shared: shared, cx: cx}
 	for _, u := range g.links(me) {
-		w.mine[u] = true
+		w.linkedWithMe[u] = true
 	}
-	w.push(wstate{me, phP}, wlabel{x: wMe, how: howStart})
+	w.push(walkState{me, phaseBeforeRoot}, walkLabel{x: wMe, how: howStart})
 	if creates(rme) {
-		w.push(wstate{me, phR}, wlabel{x: 0, how: howStart})
+		w.push(walkState{me, phaseAtRoot}, walkLabel{x: 0, how: howStart})
 	}
 	for w.q.Len() > 0 && !cx.stop() {
 		it := w.q.pop()
-		if l := w.lab[it.s]; l.x != it.x {
+		if l := w.labels[it.s]; l.x != it.x {
 			continue
 		}
 		w.expand(it.s, it.x)
 	}
 	var out []Exposure
-	for t, r := range w.res {
+	for t, r := range w.results {
 		if r.x <= budget {
 			out = append(out, Exposure{Member: g.id(me), Outsider: g.id(t), Steps: int(r.x), Via: w.via(t, r)})
 		}
@@ -385,39 +386,39 @@ func exposures(g graph, me int32, budget int32, shared branchCache, cx *cancelle
 // slack is the least a state's cost must still grow by before a plan ends.
 func slack(ph uint8) int32 {
 	switch ph {
-	case phQ:
+	case phaseAfterRoot:
 		return wTarget + wBase
-	case phR:
+	case phaseAtRoot:
 		return wTarget - 1 + wBase
 	}
 	return 0 - 1 + wBase
 }
 
-func (w *walker) push(s wstate, l wlabel) {
+func (w *walker) push(s walkState, l walkLabel) {
 	if l.x+slack(s.ph) > w.budget {
 		return
 	}
-	if old, ok := w.lab[s]; ok && old.x <= l.x {
+	if old, ok := w.labels[s]; ok && old.x <= l.x {
 		return
 	}
-	w.lab[s] = l
+	w.labels[s] = l
 	w.q.push(walkItem{s, l.x})
 }
 
 // offer records a plan for target t.
-func (w *walker) offer(t int32, x int32, from wstate, how uint8) {
+func (w *walker) offer(t int32, x int32, from walkState, how uint8) {
 	if x > w.budget || !w.target(t) {
 		return
 	}
-	if r, ok := w.res[t]; ok && (r.x < x || r.x == x && !w.before(from, r.from)) {
+	if r, ok := w.results[t]; ok && (r.x < x || r.x == x && !w.before(from, r.from)) {
 		return
 	}
-	w.res[t] = &result{x: x, from: from, how: how}
+	w.results[t] = &result{x: x, from: from, how: how}
 }
 
 // before orders equal-cost results deterministically, by the node they
 // hang from.
-func (w *walker) before(a, b wstate) bool {
+func (w *walker) before(a, b walkState) bool {
 	if a.n != b.n {
 		return w.g.less(a.n, b.n)
 	}
@@ -431,7 +432,7 @@ func (w *walker) pure(c int32) bool { return w.pureBut(c, w.me) }
 // pureBut is pure with me taken as ex (noNode: nobody left out).
 func (w *walker) pureBut(c, ex int32) bool {
 	for _, q := range w.g.links(c) {
-		if q != ex && inM(w.g.rec(q)) {
+		if q != ex && inExternal(w.g.rec(q)) {
 			return true
 		}
 	}
@@ -456,27 +457,28 @@ func (w *walker) adjBut(c, u, ex int32) (int32, bool) {
 // nbrs yields v's neighbours in the external-group graph but me. Its
 // colleagues come only when something within the budget can come of them,
 // and once per tenant and phase: what a colleague gets from v depends on
-// v's phase and cost alone, and (for a creator, phase R) on v having a pure
+// v's phase and cost alone, and (for a creator, phaseAtRoot) on v having a pure
 // partner, without which colleagues are skipped.
 func (w *walker) nbrs(v int32, ph uint8, x int32, yield func(u int32, colleague bool)) {
 	for _, u := range w.g.links(v) {
 		if w.cx.stop() {
 			return
 		}
-		if u != w.me && inM(w.g.rec(u)) {
+		if u != w.me && inExternal(w.g.rec(u)) {
 			yield(u, false)
 		}
 	}
-	// The cheapest thing a colleague can become: a creator (P), a leaf
-	// target (Q), a leaf target of a creator with a pure partner (R).
-	least := x + wTarget + wBase // phase Q
+	// The cheapest thing a colleague can become: a creator (before the
+	// root), a leaf target (after it), a leaf target of a creator with a pure
+	// partner (at it).
+	least := x + wTarget + wBase // phaseAfterRoot
 	switch ph {
-	case phP:
-		least = x + wRoot + slack(phR)
-	case phR:
+	case phaseBeforeRoot:
+		least = x + wRoot + slack(phaseAtRoot)
+	case phaseAtRoot:
 		least = x + wTarget + 1 + wBase
 	}
-	if least > w.budget || ph == phR && !w.pure(v) {
+	if least > w.budget || ph == phaseAtRoot && !w.pure(v) {
 		return
 	}
 	rv := w.g.rec(v)
@@ -489,7 +491,7 @@ func (w *walker) nbrs(v int32, ph uint8, x int32, yield func(u int32, colleague 
 		if w.cx.stop() {
 			return
 		}
-		if u != v && u != w.me && inM(w.g.rec(u)) {
+		if u != v && u != w.me && inExternal(w.g.rec(u)) {
 			yield(u, true)
 		}
 	}
@@ -499,18 +501,18 @@ func (w *walker) nbrs(v int32, ph uint8, x int32, yield func(u int32, colleague 
 // a LINE WORKS user of another tenant, not linked with me.
 func (w *walker) target(u int32) bool {
 	ru := w.g.rec(u)
-	return ru.kind == WorksUser && !colleague(w.rme, ru) && u != w.me && !w.mine[u]
+	return ru.kind == WorksUser && !colleague(w.meRec, ru) && u != w.me && !w.linkedWithMe[u]
 }
 
-func (w *walker) expand(s wstate, x int32) {
+func (w *walker) expand(s walkState, x int32) {
 	v := s.n
 	switch s.ph {
-	case phP:
+	case phaseBeforeRoot:
 		// v turns: it is the centre, the creator up a branch.
 		if b := w.branchOf(v); b.x < maxCost {
-			w.push(wstate{v, phQ}, wlabel{x: x + b.x, prev: s, how: howBranch})
+			w.push(walkState{v, phaseAfterRoot}, walkLabel{x: x + b.x, prev: s, how: howBranch})
 		}
-		w.nbrs(v, phP, x, func(u int32, _ bool) {
+		w.nbrs(v, phaseBeforeRoot, x, func(u int32, _ bool) {
 			ru := w.g.rec(u)
 			// u is the target: the creator, or inviting with the creator above.
 			if w.target(u) {
@@ -526,26 +528,26 @@ func (w *walker) expand(s wstate, x int32) {
 				}
 			}
 			// u goes on up toward the centre, or is the creator itself.
-			w.push(wstate{u, phP}, wlabel{x: x + wInviter, prev: s, how: howStep})
+			w.push(walkState{u, phaseBeforeRoot}, walkLabel{x: x + wInviter, prev: s, how: howStep})
 			if creates(ru) {
 				if colleague(ru, w.g.rec(v)) {
-					w.push(wstate{u, phR}, wlabel{x: x + wRoot, prev: s, how: howRoot})
+					w.push(walkState{u, phaseAtRoot}, walkLabel{x: x + wRoot, prev: s, how: howRoot})
 				} else {
-					w.push(wstate{u, phQ}, wlabel{x: x + wRoot - 1, prev: s, how: howRoot})
+					w.push(walkState{u, phaseAfterRoot}, walkLabel{x: x + wRoot - 1, prev: s, how: howRoot})
 				}
 			}
 		})
-	case phQ, phR:
+	case phaseAfterRoot, phaseAtRoot:
 		w.nbrs(v, s.ph, x, func(u int32, colleague bool) {
 			a := int32(0)
-			if s.ph == phR {
+			if s.ph == phaseAtRoot {
 				a = -1
 				if colleague {
 					a = +1 // nbrs yields colleagues of a root only when it has a pure partner
 				}
 			}
 			w.offer(u, x+wTarget+a+wBase, s, howStep)
-			w.push(wstate{u, phQ}, wlabel{x: x + wInviter + a, prev: s, how: howStep})
+			w.push(walkState{u, phaseAfterRoot}, walkLabel{x: x + wInviter + a, prev: s, how: howStep})
 		})
 	}
 }
@@ -553,7 +555,7 @@ func (w *walker) expand(s wstate, x int32) {
 // branchOf returns the cheapest branch from v up to a creator who is not me:
 // the creator weighs 1 less its partner adjustment, each node between 3.
 func (w *walker) branchOf(v int32) branch {
-	if b, ok := w.br[v]; ok {
+	if b, ok := w.branches[v]; ok {
 		return b
 	}
 	k := branchClass{tidx: w.g.rec(v).tidx, links: linkKey(w.g, v)}
@@ -568,17 +570,17 @@ func (w *walker) branchOf(v int32) branch {
 			w.shared.byNode[v] = sb
 		}
 		if sb.b.root != w.me && !slices.Contains(sb.path, w.me) && (!sb.usesPure || w.pure(sb.b.root)) {
-			w.br[v] = sb.b
+			w.branches[v] = sb.b
 			return sb.b
 		}
 	}
 	// me on the shared branch: one search leaving me out, for v's class.
-	b, ok := w.brCls[k]
+	b, ok := w.classBranches[k]
 	if !ok {
 		b, _, _ = w.branchSearch(v, w.me)
-		w.brCls[k] = b
+		w.classBranches[k] = b
 	}
-	w.br[v] = b
+	w.branches[v] = b
 	return b
 }
 
@@ -598,7 +600,7 @@ func (w *walker) branchSearch(v, ex int32) (branch, []int32, bool) {
 	// partner adjustment from any colleague).
 	doneT := map[int32]bool{}
 	q := newWalkHeap(w.g)
-	q.push(walkItem{wstate{v, 0}, 0})
+	q.push(walkItem{walkState{v, 0}, 0})
 	for q.Len() > 0 && !w.cx.stop() {
 		it := q.pop()
 		y := it.s.n
@@ -610,7 +612,7 @@ func (w *walker) branchSearch(v, ex int32) (branch, []int32, bool) {
 				return
 			}
 			rc := w.g.rec(c)
-			if !inM(rc) {
+			if !inExternal(rc) {
 				return
 			}
 			if creates(rc) {
@@ -652,7 +654,7 @@ func (w *walker) relax(y, c, x int32, dist, nextOf map[int32]int32, q *minHeap[w
 	if d, ok := dist[c]; !ok || x+wInviter < d {
 		dist[c] = x + wInviter
 		nextOf[c] = y
-		q.push(walkItem{wstate{c, 0}, x + wInviter})
+		q.push(walkItem{walkState{c, 0}, x + wInviter})
 	}
 }
 
@@ -675,7 +677,7 @@ func (w *walker) via(t int32, r *result) []UserID {
 		addBranch(t)
 	}
 	for s := r.from; ; {
-		l := w.lab[s]
+		l := w.labels[s]
 		if s.n != w.me && (len(walk) == 0 || walk[len(walk)-1] != s.n) {
 			walk = append(walk, s.n)
 		}
@@ -696,7 +698,7 @@ func (w *walker) via(t int32, r *result) []UserID {
 }
 
 type walkItem struct {
-	s wstate
+	s walkState
 	x int32
 }
 
