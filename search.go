@@ -147,8 +147,17 @@ func (sd *side) grow(s *search, to int32) {
 				if !inExternal(ru) {
 					continue
 				}
-				if l, ok := sd.labelledLevel(s, u); !ok || l > k+1 {
-					sd.label(s, u, k+1)
+				// labelledLevel and label, with u's rec at hand.
+				l, explicit := sd.levels[u]
+				ok := explicit
+				if t, in := sd.tenantLevel[ru.tidx]; in && (!ok || t+1 < l) {
+					l, ok = t+1, true
+				}
+				if !ok || l > k+1 {
+					if !explicit {
+						sd.byTenant[ru.tidx] = append(sd.byTenant[ru.tidx], u)
+					}
+					sd.levels[u] = k + 1
 					nextEx = append(nextEx, u)
 				}
 				if creates(ru) {
