@@ -106,7 +106,7 @@ func auditUnits(ctx context.Context, d Store, t TenantID, maxSteps int, groups [
 			ag.s.cx.units = units
 		}
 		scratch := creatorNear(g, d, t, &cx) // else no member has a plan from scratch
-		classes := memberClasses{}
+		classes := &memberClasses{}
 		for id := range d.Members(t) {
 			if cx.stopped() {
 				return // partial: the caller returns ctx's error
@@ -146,36 +146,86 @@ func auditUnits(ctx context.Context, d Store, t TenantID, maxSteps int, groups [
 // with a left out, is b's walk with b left out, step for step and tie for
 // tie: the same outsiders, steps and Via. A tenant of n members who share
 // a few link sets (no links at all, the same partner's) costs a few
-// searches and n copies, not n searches over the tenant.
-type memberClasses map[memberClass][]Exposure
+// searches and n copies, not n searches over the tenant. A member alone in
+// its class keeps its own rows, uncopied: the first member of a class is
+// searched for and handed its rows as they are, and only a second one's
+// search is kept, for it and the rest of the class to copy.
+type memberClasses struct{ t linkClasses[memberRows] }
 
-// memberClass is a member's rights and links, as a key.
-type memberClass struct {
-	external, creates bool
-	links             string // the link nodes, 4 bytes each, in ID order
+// memberRows is what a class of members has: whether one of them has been
+// searched for, and once a second one has, its rows to copy.
+type memberRows struct {
+	seen, kept bool
+	rows       []Exposure
 }
 
-// exposures returns me's exposures from scratch, searching only for the
-// first member of its class (they are never shared with the caller: each
-// member's rows are copies).
-func (mc memberClasses) exposures(g graph, me int32, budget int32, branches branchCache, cx *canceller) []Exposure {
+// exposures returns me's exposures from scratch; the caller may keep and
+// change them.
+func (mc *memberClasses) exposures(g graph, me int32, budget int32, branches branchCache, cx *canceller) []Exposure {
 	rme := g.rec(me)
-	k := memberClass{external: inExternal(rme), creates: creates(rme), links: linkKey(g, me)}
-	es, ok := mc[k]
-	if !ok {
-		es = exposures(g, me, budget, branches, cx)
-		if cx.stopped() {
-			return nil // cut short: never shared
-		}
-		mc[k] = es
+	tag := int32(0)
+	if inExternal(rme) {
+		tag |= 1
 	}
-	id := g.id(me)
-	out := make([]Exposure, len(es))
-	for i, e := range es {
+	if creates(rme) {
+		tag |= 2
+	}
+	c := mc.t.get(tag, g.links(me))
+	switch {
+	case c.kept:
+		return copyRows(c.rows, g.id(me))
+	case !c.seen:
+		c.seen = true
+		return exposures(g, me, budget, branches, cx) // alone so far: no copy
+	}
+	es := exposures(g, me, budget, branches, cx)
+	if cx.stopped() {
+		return nil // cut short: never kept
+	}
+	c.rows, c.kept = es, true
+	return copyRows(es, g.id(me))
+}
+
+// copyRows returns copies of rows, Via included, for member id.
+func copyRows(rows []Exposure, id UserID) []Exposure {
+	out := make([]Exposure, len(rows))
+	for i, e := range rows {
 		e.Member, e.Via = id, slices.Clone(e.Via)
 		out[i] = e
 	}
 	return out
+}
+
+// linkClasses maps classes of nodes, a tag (rights, or a tenant) and a list
+// of links, to a value each: a hash table whose keys are the graph's own
+// link lists, compared in full, never copied.
+type linkClasses[V any] struct {
+	m map[uint64][]*linkClass[V]
+}
+
+type linkClass[V any] struct {
+	tag   int32
+	links []int32
+	v     V
+}
+
+// get returns the value of the class (tag, links), a zero one if new.
+func (lc *linkClasses[V]) get(tag int32, links []int32) *V {
+	h := (uint64(14695981039346656037) ^ uint64(uint32(tag))) * 1099511628211 // FNV-1a
+	for _, x := range links {
+		h = (h ^ uint64(uint32(x))) * 1099511628211
+	}
+	if lc.m == nil {
+		lc.m = map[uint64][]*linkClass[V]{}
+	}
+	for _, c := range lc.m[h] {
+		if c.tag == tag && slices.Equal(c.links, links) {
+			return &c.v
+		}
+	}
+	c := &linkClass[V]{tag: tag, links: links}
+	lc.m[h] = append(lc.m[h], c)
+	return &c.v
 }
 
 // auditBudget returns the walkers' budget for maxSteps: maxCost for 0 and
@@ -286,11 +336,11 @@ type walker struct {
 	labels        map[walkState]walkLabel
 	q             *minHeap[walkItem]
 	results       map[int32]*result
-	done          map[[2]int32]int32     // (tenant, phase) -> least cost its members were relaxed at
-	branches      map[int32]branch       // memo of branches, by node
-	classBranches map[branchClass]branch // memo of branches leaving me out, by the class of the node
-	linkedWithMe  map[int32]bool         // me's links
-	shared        branchCache            // branches for nobody in particular, shared by the audit's members
+	done          map[[2]int32]int32       // (tenant, phase) -> least cost its members were relaxed at
+	branches      map[int32]branch         // memo of branches, by node
+	classBranches linkClasses[classBranch] // memo of branches leaving me out, by the class of the node
+	linkedWithMe  map[int32]bool           // me's links
+	shared        branchCache              // branches for nobody in particular, shared by the audit's members
 }
 
 // branchCache holds, for the audit of a tenant, each node's branch found
@@ -307,27 +357,17 @@ type walker struct {
 // the same partner, so cost one search of the tenant, not one each.
 type branchCache struct {
 	byNode  map[int32]sharedBranch
-	byClass map[branchClass]sharedBranch
+	byClass *linkClasses[classBranch]
+}
+
+// classBranch is the branch of a class of nodes, once searched for.
+type classBranch struct {
+	found bool
+	sb    sharedBranch
 }
 
 func newBranchCache() branchCache {
-	return branchCache{byNode: map[int32]sharedBranch{}, byClass: map[branchClass]sharedBranch{}}
-}
-
-// branchClass is a node's tenant and links, as a key.
-type branchClass struct {
-	tidx  int32
-	links string // the link nodes, 4 bytes each, in ID order
-}
-
-// linkKey returns n's links as a key: 4 bytes a node, in ID order.
-func linkKey(g graph, n int32) string {
-	ls := g.links(n)
-	b := make([]byte, 0, 4*len(ls))
-	for _, u := range ls {
-		b = append(b, byte(u), byte(u>>8), byte(u>>16), byte(u>>24))
-	}
-	return string(b)
+	return branchCache{byNode: map[int32]sharedBranch{}, byClass: &linkClasses[classBranch]{}}
 }
 
 type sharedBranch struct {
@@ -352,7 +392,7 @@ func exposures(g graph, me int32, budget int32, shared branchCache, cx *cancelle
 		return nil
 	}
 	w := &walker{g: g, me: me, meRec: rme, budget: budget, labels: map[walkState]walkLabel{}, q: newWalkHeap(g),
-		results: map[int32]*result{}, done: map[[2]int32]int32{}, branches: map[int32]branch{}, classBranches: map[branchClass]branch{}, linkedWithMe: map[int32]bool{},
+		results: map[int32]*result{}, done: map[[2]int32]int32{}, branches: map[int32]branch{}, linkedWithMe: map[int32]bool{},
 		shared: shared, cx: cx}
 	for _, u := range g.links(me) {
 		w.linkedWithMe[u] = true
@@ -558,15 +598,16 @@ func (w *walker) branchOf(v int32) branch {
 	if b, ok := w.branches[v]; ok {
 		return b
 	}
-	k := branchClass{tidx: w.g.rec(v).tidx, links: linkKey(w.g, v)}
+	tidx, links := w.g.rec(v).tidx, w.g.links(v)
 	if w.shared.byNode != nil {
 		sb, ok := w.shared.byNode[v]
 		if !ok {
-			if sb, ok = w.shared.byClass[k]; !ok {
+			c := w.shared.byClass.get(tidx, links)
+			if !c.found {
 				b, path, usesPure := w.branchSearch(v, noNode)
-				sb = sharedBranch{b: b, path: path, usesPure: usesPure}
-				w.shared.byClass[k] = sb
+				c.found, c.sb = true, sharedBranch{b: b, path: path, usesPure: usesPure}
 			}
+			sb = c.sb
 			w.shared.byNode[v] = sb
 		}
 		if sb.b.root != w.me && !slices.Contains(sb.path, w.me) && (!sb.usesPure || w.pure(sb.b.root)) {
@@ -575,13 +616,13 @@ func (w *walker) branchOf(v int32) branch {
 		}
 	}
 	// me on the shared branch: one search leaving me out, for v's class.
-	b, ok := w.classBranches[k]
-	if !ok {
-		b, _, _ = w.branchSearch(v, w.me)
-		w.classBranches[k] = b
+	c := w.classBranches.get(tidx, links)
+	if !c.found {
+		b, _, _ := w.branchSearch(v, w.me)
+		c.found, c.sb.b = true, b
 	}
-	w.branches[v] = b
-	return b
+	w.branches[v] = c.sb.b
+	return c.sb.b
 }
 
 // branchSearch finds the cheapest branch from v up to a creator, leaving
