@@ -265,13 +265,15 @@ const (
 	candRootTarget // target creates: chain to me
 	candRootCenter // an intermediary creates: one child toward me, one toward target
 	candRootPass   // an intermediary creates: one child whose subtree holds both
+	candRootMePath // me creates: a shortest path through a centre where the searches met
 )
 
 type candidate struct {
 	kind    int
 	cost    int32
-	creator int32 // the creator
-	u, v    int32 // the root's children: toward me (or both), toward target
+	creator int32   // the creator
+	u, v    int32   // the root's children: toward me (or both), toward target
+	path    []int32 // candRootMePath: me's partner up to the centre, where target's chain starts
 }
 
 const noNode = int32(-1)
@@ -449,6 +451,17 @@ func (s *search) build(c candidate) (Plan, error) {
 	case candRootPass:
 		if err = t.add(c.creator, c.u); err == nil {
 			err = s.subtree(t, c.u)
+		}
+	case candRootMePath:
+		parent := s.me
+		for _, n := range c.path {
+			if err = t.add(parent, n); err != nil {
+				break
+			}
+			parent = n
+		}
+		if err == nil && parent != s.target {
+			err = s.chain(t, parent, s.target, s.me, s.fromTarget)
 		}
 	}
 	if err != nil {

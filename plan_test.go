@@ -687,7 +687,8 @@ func TestPlanGroupCreatorChainsStagedMatchesExhaustive(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		w := genCreatorChainWorld(t)
 		d := mustDir(t, w)
-		pairs := [][2]extlink.UserID{{w.Users[0].ID, w.Users[len(w.Users)-1].ID}}
+		first, last := w.Users[0].ID, w.Users[len(w.Users)-1].ID
+		pairs := [][2]extlink.UserID{{first, last}, {last, first}}
 		for range 4 {
 			pairs = append(pairs, [2]extlink.UserID{rapid.SampledFrom(w.Users).Draw(t, "me").ID, rapid.SampledFrom(w.Users).Draw(t, "target").ID})
 		}
@@ -711,22 +712,25 @@ func TestPlanGroupCreatorChainsStagedMatchesExhaustive(t *testing.T) {
 }
 
 // genCreatorChainWorld draws a chain of 6 to 80 users, most of them in
-// blocks of one to three consecutive colleagues, in tenants that mostly let
-// their members create groups and talk outside, plus a few shortcuts: me
-// and target many hops apart with creators all along (issue 14).
+// blocks of one to three consecutive colleagues, in tenants that mostly talk
+// outside and let their members create groups in a drawn proportion (none
+// to most), plus a few shortcuts: me and target many hops apart, with
+// creators all along or only here and there (issue 14).
 func genCreatorChainWorld(t *rapid.T) world {
 	var w world
 	n := rapid.IntRange(6, 80).Draw(t, "path")
 	block := rapid.IntRange(1, 3).Draw(t, "block")
 	nt := (n+block-1)/block + 1
+	// How many tenants in four let their members create groups: none (only
+	// admins create; the plan is rooted at me, or at an admin, or is not
+	// there) to most.
+	odds := rapid.IntRange(0, 3).Draw(t, "odds")
 	for i := range nt {
 		p := genPolicy(t, "policy")
 		if rapid.IntRange(0, 5).Draw(t, "open") > 0 {
 			p.Works = extlink.AccessAll
 		}
-		if rapid.IntRange(0, 3).Draw(t, "creators") > 0 {
-			p.MembersCreateGroups = true
-		}
+		p.MembersCreateGroups = rapid.IntRange(0, 3).Draw(t, "creators") < odds
 		w.Tenants = append(w.Tenants, extlink.Tenant{ID: extlink.TenantID(fmt.Sprintf("t%02d", i)), Policy: p})
 	}
 	have := map[[2]extlink.UserID]bool{}

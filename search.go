@@ -285,6 +285,12 @@ func (s *search) external(initial candidate) (candidate, *UnreachableError) {
 					var d int32
 					d, centres = s.hopsApart()
 					minHops = max(minHops, d)
+					slices.SortFunc(centres, func(a, b int32) int {
+						if s.g.less(a, b) {
+							return -1
+						}
+						return 1
+					})
 				}
 			}
 		}
@@ -295,7 +301,11 @@ func (s *search) external(initial candidate) (candidate, *UnreachableError) {
 			// shortest plan, found at half the chain's length in growth
 			// and with the evaluation of those few roots alone (R22).
 			if len(centres) > 0 {
-				if c := s.evaluateAt(centres); c.cost <= wInviter*minHops-2 && c.cost < best.cost {
+				c := s.evaluateAt(centres)
+				if c.cost > wInviter*minHops-2 {
+					c = s.rootedAtMe(centres, minHops)
+				}
+				if c.cost <= wInviter*minHops-2 && c.cost < best.cost {
 					best = c
 					break
 				}
@@ -404,6 +414,79 @@ func (s *search) evaluateAt(centres []int32) candidate {
 		kids[c] = cross
 	}
 	return s.bestRoot(kids, &agg)
+}
+
+// rootedAtMe returns the tree me roots along a shortest path to target
+// through one of centres (where the searches met, hops apart), when me may
+// create groups and the path's first hop is one of me's links, its
+// partner: me creates the group with it, each person on the path invites
+// the next and hands on the master role, and all but me and target leave.
+// That costs 3*hops-2, the least any tree can: a shortest plan (R22). The
+// path down from the centre to me follows the levels of me's search, one
+// step down each time (through the member that entered a tenant, or a
+// link); it is found for the centres in ID order, or not at all.
+func (s *search) rootedAtMe(centres []int32, hops int32) candidate {
+	none := candidate{kind: candNone, cost: maxCost}
+	if !creates(s.meRec) {
+		return none
+	}
+	for _, v := range centres { // in ID order
+		a, ok := s.fromMe.labelledLevel(s, v)
+		if !ok || a < 1 || v == s.me {
+			continue
+		}
+		if path := s.pathToMe(v, a); path != nil {
+			return candidate{kind: candRootMePath, cost: wInviter*hops - 2, creator: s.me, path: path}
+		}
+	}
+	return none
+}
+
+// pathToMe returns a path from a link of me up to v, at level a of me's
+// search, each node one level above the one before, or nil if the way
+// down it takes does not end at a link of me.
+func (s *search) pathToMe(v, a int32) []int32 {
+	up := []int32{v}
+	x := v
+	for l := a; l > 1; l-- {
+		y := noNode
+		rx := s.g.rec(x)
+		if l == 2 {
+			// The last step down: to a link of me, by a link of x's or as
+			// x's colleague.
+			for _, u := range s.g.links(s.me) {
+				if s.cx.stop() {
+					return nil
+				}
+				if u != s.target && inExternal(s.g.rec(u)) && (colleague(s.g.rec(u), rx) || s.g.linkedNodes(x, u)) {
+					y = u
+					break
+				}
+			}
+		} else if t, in := s.fromMe.tenantLevel[rx.tidx]; in && t == l-1 && s.fromMe.tenantRep[rx.tidx] != x {
+			y = s.fromMe.tenantRep[rx.tidx]
+		} else {
+			for _, u := range s.g.links(x) {
+				if s.cx.stop() {
+					return nil
+				}
+				if h, ok := s.fromMe.labelledLevel(s, u); ok && h == l-1 && u != s.target && inExternal(s.g.rec(u)) {
+					y = u
+					break
+				}
+			}
+		}
+		if y == noNode {
+			return nil
+		}
+		up = append(up, y)
+		x = y
+	}
+	if a == 1 && !s.g.linkedNodes(s.me, v) {
+		return nil // v itself must be me's partner
+	}
+	slices.Reverse(up)
+	return up
 }
 
 // apart reports whether one side has labelled everything it can reach
