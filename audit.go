@@ -70,7 +70,8 @@ func (e Exposure) String() string {
 // reaches, and lists nothing. With
 // groups, each outsider a group could bring within maxSteps of the member
 // (members of the groups near the member, and people near those) is also
-// planned for with [PlanGroup].
+// planned for with [PlanGroup]; one search from the groups' members, once,
+// tells the members no group is near, which cost nothing more.
 func Audit(d Store, t TenantID, maxSteps int, groups ...Group) (iter.Seq[Exposure], error) {
 	return audit(context.Background(), d, t, maxSteps, groups)
 }

@@ -25,6 +25,7 @@ type auditGroups struct {
 	live     []*auditGroup
 	byNode   map[int32][]*auditGroup
 	byTenant map[int32][]*auditGroup
+	nearAny  *side // the people within reach of a group, once needed (mayHelp)
 }
 
 // auditGroup is one live group of the audit.
@@ -162,6 +163,38 @@ func (a *auditGroups) candidates(ag *auditGroup) []groupTarget {
 	return ag.targets
 }
 
+// mayHelp reports whether a group may be near me, as exposures counts
+// them: me is a member of one, or me may be in an external group (else no
+// plan brings me into one, R12) and is within reach of a group's member.
+// Reach is one search from every group's members at once, as far as a
+// chain to me can go within the budget (and a hop more), done once for
+// the audit: a member it does not reach has no group near, and its rows
+// from scratch stand, so a tenant far from every group costs that search
+// and no member's own (R23). The search is the reverse of exposures' own
+// from me: a path from me to a member, or to a colleague of one, is a path
+// back, all its people allowed in an external group, me included.
+func (a *auditGroups) mayHelp(me int32) bool {
+	if len(a.byNode[me]) > 0 {
+		return true
+	}
+	if !inExternal(a.g.rec(me)) {
+		return false
+	}
+	if a.nearAny == nil {
+		var srcs []int32
+		for _, ag := range a.live {
+			srcs = append(srcs, ag.nodes...)
+		}
+		if len(srcs) == 0 {
+			return false
+		}
+		a.nearAny = multiSide(a.s, srcs)
+		a.nearAny.grow(a.s, hops(a.budget)+1)
+	}
+	_, ok := a.nearAny.levelOf(a.s, me)
+	return ok
+}
+
 // fromGroups returns the exposure of me to target through the cheapest
 // plan that starts from one of the groups near me and costs less than
 // bound, as PlanGroup would find it when the plan from scratch costs bound
@@ -193,7 +226,7 @@ func (a *auditGroups) fromGroups(me, target UserID, bound int32, near []givenGro
 func (a *auditGroups) exposures(me int32, es []Exposure) []Exposure {
 	g, s := a.g, a.s
 	rme := g.rec(me)
-	if rme.kind != WorksUser {
+	if rme.kind != WorksUser || !a.mayHelp(me) {
 		return es
 	}
 	mine := map[int32]bool{}
