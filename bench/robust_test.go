@@ -208,3 +208,44 @@ func benchChain(b *testing.B, creates func(i int) bool) {
 		})
 	}
 }
+
+// BenchmarkAuditFarGroups is BenchmarkAuditNoCreator given two groups in a
+// tenant of their own, out of t1's reach: no group can help, and no
+// member has an exposure. Each member once searched the region it reaches
+// for groups near it: n searches of n without a limit.
+func BenchmarkAuditFarGroups(b *testing.B) {
+	for _, c := range []struct{ n, steps int }{{800, 4}, {2000, 0}, {100_000, 0}} {
+		closed := extlink.Policy{Works: extlink.AccessAll}
+		open := extlink.Policy{Works: extlink.AccessAll, MembersCreateGroups: true}
+		us := []extlink.User{{ID: "o", Tenant: "t2"}, {ID: "x1", Tenant: "t3"}, {ID: "x2", Tenant: "t3"}}
+		var ls []extlink.Link
+		for i := range c.n {
+			u := extlink.UserID(fmt.Sprintf("u%06d", i))
+			us = append(us, extlink.User{ID: u, Tenant: "t1"})
+			if i%2 == 0 {
+				ls = append(ls, extlink.Link{A: u, B: "o"})
+			}
+		}
+		d := extlink.MustNewDirectory([]extlink.Tenant{{ID: "t1", Policy: closed}, {ID: "t2", Policy: closed}, {ID: "t3", Policy: open}}, us, ls)
+		g1, err := extlink.NewGroup(d, "x1", "x2")
+		if err != nil {
+			b.Fatal(err)
+		}
+		g2, err := extlink.NewGroup(d, "x2")
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("n=%d/steps=%d", c.n, c.steps), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				seq, err := extlink.Audit(d, "t1", c.steps, g1, g2)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for e := range seq {
+					b.Fatalf("exposure %v, want none", e)
+				}
+			}
+		})
+	}
+}
