@@ -25,6 +25,7 @@ type auditGroups struct {
 	live     []*auditGroup
 	byNode   map[int32][]*auditGroup
 	byTenant map[int32][]*auditGroup
+	nearAny  *side // the people within reach of a group, once needed (mayHelp)
 }
 
 // auditGroup is one live group of the audit.
@@ -79,7 +80,7 @@ next:
 func multiSide(s *search, srcs []int32) *side {
 	sd := newSide(s, srcs[0], noNode)
 	for _, n := range srcs[1:] {
-		if _, ok := sd.ex[n]; !ok {
+		if _, ok := sd.levels[n]; !ok {
 			sd.label(s, n, 0)
 			sd.cur = append(sd.cur, n)
 		}
@@ -124,7 +125,7 @@ func (a *auditGroups) candidates(ag *auditGroup) []groupTarget {
 	fromMaster.grow(a.s, depth)
 	chain := func(n, l int32) int32 {
 		x := wInviter*(l-1) + 1 // a member not a master, promoted
-		if h, ok := fromMaster.lev(a.s, n); ok {
+		if h, ok := fromMaster.levelOf(a.s, n); ok {
 			x = min(x, wInviter*(h-1))
 		}
 		return x
@@ -134,20 +135,20 @@ func (a *auditGroups) candidates(ag *auditGroup) []groupTarget {
 		seen[n] = true
 	}
 	var out []groupTarget
-	for n, l := range near.ex {
+	for n, l := range near.levels {
 		if !seen[n] {
 			seen[n] = true
 			out = append(out, groupTarget{n: n, hops: l, chain: chain(n, l)})
 		}
 	}
-	for _, t := range near.tlist {
-		if near.tl[t]+1 > depth {
+	for _, t := range near.tenants {
+		if near.tenantLevel[t]+1 > depth {
 			continue
 		}
-		for _, n := range a.g.members(near.trep[t]) {
-			if !seen[n] && inM(a.g.rec(n)) {
+		for _, n := range a.g.members(near.tenantRep[t]) {
+			if !seen[n] && inExternal(a.g.rec(n)) {
 				seen[n] = true
-				l, _ := near.lev(a.s, n)
+				l, _ := near.levelOf(a.s, n)
 				out = append(out, groupTarget{n: n, hops: l, chain: chain(n, l)})
 			}
 		}
@@ -160,6 +161,38 @@ func (a *auditGroups) candidates(ag *auditGroup) []groupTarget {
 	})
 	ag.targets = append(ag.targets, out...)
 	return ag.targets
+}
+
+// mayHelp reports whether a group may be near me, as exposures counts
+// them: me is a member of one, or me may be in an external group (else no
+// plan brings me into one, R12) and is within reach of a group's member.
+// Reach is one search from every group's members at once, as far as a
+// chain to me can go within the budget (and a hop more), done once for
+// the audit: a member it does not reach has no group near, and its rows
+// from scratch stand, so a tenant far from every group costs that search
+// and no member's own (R23). The search is the reverse of exposures' own
+// from me: a path from me to a member, or to a colleague of one, is a path
+// back, all its people allowed in an external group, me included.
+func (a *auditGroups) mayHelp(me int32) bool {
+	if len(a.byNode[me]) > 0 {
+		return true
+	}
+	if !inExternal(a.g.rec(me)) {
+		return false
+	}
+	if a.nearAny == nil {
+		var srcs []int32
+		for _, ag := range a.live {
+			srcs = append(srcs, ag.nodes...)
+		}
+		if len(srcs) == 0 {
+			return false
+		}
+		a.nearAny = multiSide(a.s, srcs)
+		a.nearAny.grow(a.s, hops(a.budget)+1)
+	}
+	_, ok := a.nearAny.levelOf(a.s, me)
+	return ok
 }
 
 // fromGroups returns the exposure of me to target through the cheapest
@@ -193,7 +226,7 @@ func (a *auditGroups) fromGroups(me, target UserID, bound int32, near []givenGro
 func (a *auditGroups) exposures(me int32, es []Exposure) []Exposure {
 	g, s := a.g, a.s
 	rme := g.rec(me)
-	if rme.kind != WorksUser {
+	if rme.kind != WorksUser || !a.mayHelp(me) {
 		return es
 	}
 	mine := map[int32]bool{}
@@ -210,9 +243,9 @@ func (a *auditGroups) exposures(me int32, es []Exposure) []Exposure {
 	}
 	// The groups near me: me's own, and those with a member within the
 	// hops a chain to me can take within the budget.
-	hm := hops(a.budget) // me's join, promotion and intermediaries: 3(h-1)+2
+	maxHops := hops(a.budget) // me's join, promotion and intermediaries: 3(h-1)+2
 	ms := newSide(s, me, noNode)
-	ms.grow(s, hm)
+	ms.grow(s, maxHops)
 	near := map[*auditGroup]bool{}
 	var order []*auditGroup
 	add := func(l []*auditGroup) {
@@ -224,11 +257,11 @@ func (a *auditGroups) exposures(me int32, es []Exposure) []Exposure {
 		}
 	}
 	add(a.byNode[me])
-	for n := range ms.ex {
+	for n := range ms.levels {
 		add(a.byNode[n])
 	}
-	for _, t := range ms.tlist {
-		if ms.tl[t]+1 <= hm {
+	for _, t := range ms.tenants {
+		if ms.tenantLevel[t]+1 <= maxHops {
 			add(a.byTenant[t])
 		}
 	}
@@ -251,20 +284,20 @@ func (a *auditGroups) exposures(me int32, es []Exposure) []Exposure {
 	for _, ag := range order {
 		gr := ag.g
 		in := gr.r.has(mid)
-		mS := gr.masters.has(mid)
-		// dm: me's hops from the nearest member; cm: the least me's chain
+		meMaster := gr.masters.has(mid)
+		// meHops: me's hops from the nearest member; meChain: the least me's chain
 		// costs beyond me's join and promotion (its source's promotion, 3
 		// an intermediary).
-		dm, cm := int32(0), int32(0)
+		meHops, meChain := int32(0), int32(0)
 		if !in {
-			dm, cm = maxCost, maxCost
+			meHops, meChain = maxCost, maxCost
 			for _, n := range ag.nodes {
-				if l, ok := ms.lev(s, n); ok {
-					dm = min(dm, l)
-					cm = min(cm, wInviter*(l-1)+b(!gr.masters.has(g.id(n))))
+				if l, ok := ms.levelOf(s, n); ok {
+					meHops = min(meHops, l)
+					meChain = min(meChain, wInviter*(l-1)+b(!gr.masters.has(g.id(n))))
 				}
 			}
-			if dm == maxCost {
+			if meHops == maxCost {
 				continue
 			}
 		}
@@ -273,24 +306,24 @@ func (a *auditGroups) exposures(me int32, es []Exposure) []Exposure {
 			// At least the exits, me's promotion or target's demotion
 			// where due, the joins, and the dearer of the two chains
 			// (which may share their intermediaries and source).
-			lb := size - b(in) - b(c.in) + b(in && !mS) + b(mS && c.master)
+			lb := size - b(in) - b(c.in) + b(in && !meMaster) + b(meMaster && c.master)
 			var cme, ct, far, h int32
 			if !in {
 				lb += wMe
-				cme, far = cm, dm-1
+				cme, far = meChain, meHops-1
 			}
 			if !c.in {
 				lb += wTarget
 				// target's chain starts at a member or at me: me as a
 				// member, or once it has joined and been promoted (counted
-				// above), h hops from target. me is dm hops from the
-				// group (0 as a member), so h >= c.hops-dm.
-				h = hm + 1
-				if l, ok := ms.lev(s, c.n); ok {
+				// above), h hops from target. me is meHops hops from the
+				// group (0 as a member), so h >= c.hops-meHops.
+				h = maxHops + 1
+				if l, ok := ms.levelOf(s, c.n); ok {
 					h = l
 				}
 				ct = min(c.chain, wInviter*(h-1))
-				far = max(far, c.hops-1-dm)
+				far = max(far, c.hops-1-meHops)
 			}
 			if lb+wInviter*far > a.budget {
 				if !c.in {

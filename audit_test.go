@@ -21,54 +21,93 @@ import (
 func TestAuditMatchesPlanGroup(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		w := genPlanWorld(t, 5, 30)
-		d := mustDir(t, w)
-		limit := rapid.SampledFrom([]int{0, 0, 4, 5, 7}).Draw(t, "limit")
-		var ids []extlink.UserID
-		for _, u := range w.Users {
-			ids = append(ids, u.ID)
+		checkAuditMatchesPlanGroup(t, w)
+	})
+}
+
+// R23 where members share their links: as above, on random worlds where a
+// few users have clones, colleagues with the same links and rights (the
+// members whose searches the audit shares), so that one's plans could pass
+// through another.
+func TestAuditClassmatesMatchPlanGroup(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		w := genPlanWorld(t, 4, 14)
+		for i, n := 0, len(w.Users); i < n; i++ {
+			u := w.Users[i]
+			if u.Kind != extlink.WorksUser || rapid.IntRange(0, 2).Draw(t, "clone") == 0 {
+				continue
+			}
+			for k := range rapid.IntRange(1, 3).Draw(t, "clones") {
+				c := u
+				c.ID = extlink.UserID(fmt.Sprintf("%s.%d", u.ID, k))
+				if rapid.IntRange(0, 4).Draw(t, "role") == 0 {
+					c.Role = extlink.Admin - c.Role // a different right: another class
+				}
+				w.Users = append(w.Users, c)
+				for _, l := range w.Links {
+					switch u.ID {
+					case l.A:
+						w.Links = append(w.Links, extlink.Link{A: c.ID, B: l.B})
+					case l.B:
+						w.Links = append(w.Links, extlink.Link{A: l.A, B: c.ID})
+					}
+				}
+			}
 		}
-		groups := genGroups(t, d, ids, 3)
-		for _, tn := range w.Tenants {
-			want := map[string]int{}
-			for _, m := range w.Users {
-				if m.Tenant != tn.ID || m.Kind != extlink.WorksUser {
+		checkAuditMatchesPlanGroup(t, w)
+	})
+}
+
+// checkAuditMatchesPlanGroup audits every tenant of w, under a drawn limit
+// and with drawn groups, against PlanGroup for every pair.
+func checkAuditMatchesPlanGroup(t *rapid.T, w world) {
+	d := mustDir(t, w)
+	limit := rapid.SampledFrom([]int{0, 0, 4, 5, 7}).Draw(t, "limit")
+	var ids []extlink.UserID
+	for _, u := range w.Users {
+		ids = append(ids, u.ID)
+	}
+	groups := genGroups(t, d, ids, 3)
+	for _, tn := range w.Tenants {
+		want := map[string]int{}
+		for _, m := range w.Users {
+			if m.Tenant != tn.ID || m.Kind != extlink.WorksUser {
+				continue
+			}
+			for _, o := range w.Users {
+				if o.Kind != extlink.WorksUser || o.Tenant == tn.ID || w.linked(m.ID, o.ID) {
 					continue
 				}
-				for _, o := range w.Users {
-					if o.Kind != extlink.WorksUser || o.Tenant == tn.ID || w.linked(m.ID, o.ID) {
-						continue
-					}
-					if p, err := extlink.PlanGroup(d, m.ID, o.ID, groups...); err == nil && (limit <= 0 || len(p) <= limit) {
-						want[string(m.ID)+">"+string(o.ID)] = len(p)
-					} else if err != nil && !errors.Is(err, extlink.ErrUnreachable) {
-						t.Fatal(err)
-					}
+				if p, err := extlink.PlanGroup(d, m.ID, o.ID, groups...); err == nil && (limit <= 0 || len(p) <= limit) {
+					want[string(m.ID)+">"+string(o.ID)] = len(p)
+				} else if err != nil && !errors.Is(err, extlink.ErrUnreachable) {
+					t.Fatal(err)
 				}
-			}
-			seq, err := extlink.Audit(d, tn.ID, limit, groups...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := map[string]int{}
-			var order []string
-			for e := range seq {
-				k := string(e.Member) + ">" + string(e.Outsider)
-				got[k] = e.Steps
-				order = append(order, fmt.Sprintf("%s\x00%s", e.Member, e.Outsider))
-				for _, v := range e.Via {
-					if v == e.Member || v == e.Outsider {
-						t.Fatalf("%v: Via names an end", e)
-					}
-				}
-			}
-			if diff := cmp.Diff(want, got); diff != "" {
-				t.Fatalf("tenant %s, limit %d: audit (-PlanGroup +Audit):\n%s", tn.ID, limit, diff)
-			}
-			if !slices.IsSorted(order) {
-				t.Fatalf("not sorted: %q", order)
 			}
 		}
-	})
+		seq, err := extlink.Audit(d, tn.ID, limit, groups...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int{}
+		var order []string
+		for e := range seq {
+			k := string(e.Member) + ">" + string(e.Outsider)
+			got[k] = e.Steps
+			order = append(order, fmt.Sprintf("%s\x00%s", e.Member, e.Outsider))
+			for _, v := range e.Via {
+				if v == e.Member || v == e.Outsider {
+					t.Fatalf("%v: Via names an end", e)
+				}
+			}
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("tenant %s, limit %d: audit (-PlanGroup +Audit):\n%s", tn.ID, limit, diff)
+		}
+		if !slices.IsSorted(order) {
+			t.Fatalf("not sorted: %q", order)
+		}
+	}
 }
 
 func TestAuditUnknownTenant(t *testing.T) {

@@ -11,6 +11,9 @@ type canceller struct {
 	ctx  context.Context
 	n    uint32
 	err  error // the context's error, once seen
+	// units, if not nil, counts the units of work (stop's calls): the
+	// tests' measure of how much work a range did (export_test.go).
+	units *int
 }
 
 const cancelEvery = 1 << 10
@@ -24,6 +27,9 @@ func newCanceller(ctx context.Context) canceller {
 
 // stop counts one unit of work and reports whether the search must stop.
 func (c *canceller) stop() bool {
+	if c.units != nil {
+		*c.units++
+	}
 	if c.err != nil {
 		return true
 	}

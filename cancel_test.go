@@ -217,3 +217,144 @@ func TestPlanGroupContextAnyDeadline(t *testing.T) {
 		}
 	}
 }
+
+// creatorTenant is t1 of n members, closed to group creation, and t2 of n
+// outsiders who may create groups, member i linked with outsider i when
+// linked(i): each member not linked with an outsider is exposed to it in 5
+// steps, through a colleague linked with it.
+func creatorTenant(tb testing.TB, n int, linked func(i int) int) *extlink.Directory {
+	tb.Helper()
+	closed := extlink.Policy{Works: extlink.AccessAll}
+	open := extlink.Policy{Works: extlink.AccessAll, MembersCreateGroups: true}
+	var us []extlink.User
+	var ls []extlink.Link
+	outsiders := map[int]bool{}
+	for i := range n {
+		u := extlink.UserID(fmt.Sprintf("u%04d", i))
+		us = append(us, extlink.User{ID: u, Tenant: "t1"})
+		if j := linked(i); j >= 0 {
+			o := extlink.UserID(fmt.Sprintf("o%04d", j))
+			if !outsiders[j] {
+				outsiders[j] = true
+				us = append(us, extlink.User{ID: o, Tenant: "t2"})
+			}
+			ls = append(ls, extlink.Link{A: u, B: o})
+		}
+	}
+	d, err := extlink.NewDirectory([]extlink.Tenant{{ID: "t1", Policy: closed}, {ID: "t2", Policy: open}}, us, ls)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return d
+}
+
+// R23: with a group creator within reach (BenchmarkAuditOneCreator), the
+// members who share their links (none, or the same outsider) share one
+// search: the audit's work grows linearly with the tenant, not with its
+// square, and every row is PlanGroup's.
+func TestAuditOneCreatorIsLinear(t *testing.T) {
+	half := func(i int) int {
+		if i%2 == 0 {
+			return 0
+		}
+		return -1
+	}
+	run := func(n, limit int) int {
+		d := creatorTenant(t, n, half)
+		units := 0
+		seq, err := extlink.AuditUnits(d, "t1", limit, &units)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := 0
+		for e := range seq {
+			rows++
+			if p, err := extlink.PlanGroup(d, e.Member, e.Outsider); err != nil || len(p) != e.Steps || e.Steps != 5 {
+				t.Fatalf("n=%d: %v; PlanGroup: %d steps, %v", n, e, len(p), err)
+			}
+		}
+		if want := n / 2; limit != 4 && rows != want {
+			t.Fatalf("n=%d, limit %d: %d rows, want %d", n, limit, rows, want)
+		}
+		return units
+	}
+	for _, limit := range []int{0, 4, 7} {
+		small, big := run(200, limit), run(800, limit)
+		if big > 6*small {
+			t.Errorf("limit %d: %d units of work for 200 members, %d for 800: superlinear", limit, small, big)
+		}
+	}
+}
+
+// R23: breaking out of the audit's range stops the work at once: no unit of
+// work is done after the consumer's break, and the first row comes after
+// the first member's search (which finds the branches up to creators that
+// later members reuse), not the tenant's: here a sixth of the work.
+func TestAuditBreakStopsWork(t *testing.T) {
+	d := creatorTenant(t, 100, func(i int) int { return i }) // every member its own link: no search shared
+	total := 0
+	seq, err := extlink.AuditUnits(d, "t1", 0, &total)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := 0
+	for range seq {
+		rows++
+	}
+	for _, stopAt := range []int{1, 2, 150, rows / 2} {
+		units := 0
+		seq, err := extlink.AuditUnits(d, "t1", 0, &units)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, atBreak := 0, 0
+		for range seq {
+			if n++; n == stopAt {
+				atBreak = units
+				break
+			}
+		}
+		if units != atBreak {
+			t.Errorf("break at row %d: %d units of work at the break, %d after it", stopAt, atBreak, units)
+		}
+		if stopAt == 1 && atBreak*4 > total {
+			t.Errorf("the first row came after %d of the audit's %d units of work: not streamed", atBreak, total)
+		}
+		t.Logf("break at row %d of %d: %d of %d units", stopAt, rows, atBreak, total)
+	}
+}
+
+// R23: groups that cannot help (in a tenant of their own, out of reach of
+// the audited one) cost one search from their members, not a search per
+// member: the no-creator tenant with such groups is audited in work linear
+// in its members (n=2000 with no limit: 423 ms before, 1 ms after).
+func TestAuditFarGroupsIsLinear(t *testing.T) {
+	run := func(n, limit int) int {
+		d := bigTenant(t, n)
+		open := extlink.Policy{Works: extlink.AccessAll, MembersCreateGroups: true}
+		d, err := d.With(extlink.AddTenant(extlink.Tenant{ID: "t3", Policy: open}),
+			extlink.AddUser(extlink.User{ID: "x1", Tenant: "t3"}), extlink.AddUser(extlink.User{ID: "x2", Tenant: "t3"}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := extlink.NewGroup(d, "x1", "x2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		units := 0
+		seq, err := extlink.AuditUnits(d, "t1", limit, &units, g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for e := range seq {
+			t.Fatalf("n=%d: exposure %v, want none", n, e)
+		}
+		return units
+	}
+	for _, limit := range []int{0, 4, 7} {
+		small, big := run(200, limit), run(800, limit)
+		if big > 6*small {
+			t.Errorf("limit %d: %d units of work for 200 members, %d for 800: superlinear", limit, small, big)
+		}
+	}
+}

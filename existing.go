@@ -34,16 +34,16 @@ import (
 
 // fromGroup is the best plan found that starts from the k-th given group.
 type fromGroup struct {
-	k      int // 1-based: Step.Group
-	g      Group
-	cost   int32
-	um, ut int32 // the members whose chains bring in me and target, or noNode
-	ub     int32 // the member whose subtree holds both, or noNode
+	k                int // 1-based: Step.Group
+	g                Group
+	cost             int32
+	srcMe, srcTarget int32 // the members whose chains bring in me and target, or noNode
+	srcBoth          int32 // the member whose subtree holds both, or noNode
 }
 
 // fromGroups returns the cheapest plan that starts from one of groups and
 // costs less than bound, the lowest k among equals; ok is false if none
-// does. It may grow the searches' sides and recompute xb.
+// does. It may grow the searches' sides and recompute bothCost.
 func (s *search) fromGroups(groups []Group, bound int32) (best fromGroup, ok bool) {
 	gs := make([]givenGroup, len(groups))
 	for i, g := range groups {
@@ -92,7 +92,7 @@ func (s *search) fromGroup(gg givenGroup, bound int32, grown *bool) (fromGroup, 
 	if g.dissolved || g.r.n == 0 || len(g.masters) == 0 {
 		return none, false
 	}
-	me, tg := s.g.id(s.me), s.g.id(s.tg)
+	me, tg := s.g.id(s.me), s.g.id(s.target)
 	// Every member must be known: an unknown one cannot even be removed.
 	nodes := gg.nodes
 	if nodes == nil {
@@ -105,32 +105,32 @@ func (s *search) fromGroup(gg givenGroup, bound int32, grown *bool) (fromGroup, 
 			nodes = append(nodes, n)
 		}
 	}
-	mIn, tIn := g.r.has(me), g.r.has(tg)
-	mS, tS := g.masters.has(me), g.masters.has(tg)
+	meIn, targetIn := g.r.has(me), g.r.has(tg)
+	meMaster, targetMaster := g.masters.has(me), g.masters.has(tg)
 	b := func(x bool) int32 {
 		if x {
 			return 1
 		}
 		return 0
 	}
-	base := int32(g.r.n) - b(mIn) - b(tIn) + b(mIn && !mS) + b(mS && tS)
-	c := fromGroup{k: k, g: g, cost: base, um: noNode, ut: noNode, ub: noNode}
+	base := int32(g.r.n) - b(meIn) - b(targetIn) + b(meIn && !meMaster) + b(meMaster && targetMaster)
+	c := fromGroup{k: k, g: g, cost: base, srcMe: noNode, srcTarget: noNode, srcBoth: noNode}
 	if !g.external {
 		// R11: an internal group admits only its home tenant's users.
-		for _, r := range [...]rec{s.rme, s.rtg} {
+		for _, r := range [...]rec{s.meRec, s.targetRec} {
 			if r.kind != WorksUser || r.tenant != g.home {
 				return none, false
 			}
 		}
-		c.cost += 2*b(!mIn) + b(!tIn)
+		c.cost += 2*b(!meIn) + b(!targetIn)
 		return c, true
 	}
 	// R12-R14: in an external group, whoever joins or becomes a master must
 	// be allowed there.
-	if !mS && !inM(s.rme) || !tIn && !inM(s.rtg) {
+	if !meMaster && !inExternal(s.meRec) || !targetIn && !inExternal(s.targetRec) {
 		return none, false
 	}
-	if mIn && tIn {
+	if meIn && targetIn {
 		return c, true
 	}
 	if base >= bound {
@@ -141,75 +141,75 @@ func (s *search) fromGroup(gg givenGroup, bound int32, grown *bool) (fromGroup, 
 		// bound needs no more.
 		s.grow(bound)
 		*grown = true
-		s.xbDone = false
+		s.bothDone = false
 	}
 	promo := func(u int32) int32 { return b(!g.masters.has(s.g.id(u))) }
-	cm, ct := newTop2(), newTop2()
+	chainMe, chainTarget := newLeastTwo(), newLeastTwo()
 	for _, u := range nodes {
 		ru := s.g.rec(u)
-		if !inM(ru) {
+		if !inExternal(ru) {
 			continue // R14: cannot be made a master, nor talk outside
 		}
-		if !mIn {
-			if h, ok := s.m.lev(s, u); ok && h > 0 {
-				cm.add(s, nv{wInviter*(h-1) + wMe + promo(u), u})
+		if !meIn {
+			if h, ok := s.fromMe.levelOf(s, u); ok && h > 0 {
+				chainMe.add(s, nodeValue{wInviter*(h-1) + wMe + promo(u), u})
 			}
 		}
-		if !tIn {
-			if h, ok := s.t.lev(s, u); ok && h > 0 {
+		if !targetIn {
+			if h, ok := s.fromTarget.levelOf(s, u); ok && h > 0 {
 				x := wInviter*(h-1) + wTarget
 				if u != s.me {
 					x += promo(u) // me's promotion is counted in base
 				}
-				ct.add(s, nv{x, u})
+				chainTarget.add(s, nodeValue{x, u})
 			}
 		}
 	}
 	switch {
-	case !mIn && tIn:
-		if cm.a.n == noNode {
+	case !meIn && targetIn:
+		if chainMe.first.node == noNode {
 			return none, false
 		}
-		c.cost, c.um = base+cm.a.x, cm.a.n
+		c.cost, c.srcMe = base+chainMe.first.value, chainMe.first.node
 		return c, true
-	case mIn && !tIn:
-		if ct.a.n == noNode {
+	case meIn && !targetIn:
+		if chainTarget.first.node == noNode {
 			return none, false
 		}
-		c.cost, c.ut = base+ct.a.x, ct.a.n
+		c.cost, c.srcTarget = base+chainTarget.first.value, chainTarget.first.node
 		return c, true
 	}
 	// Neither is a member: two chains from different members, or one
 	// member's subtree holding both (its two children toward me and
 	// target, or one child further down).
 	best := maxCost
-	if u := cm.a; u.n != noNode {
-		for _, v := range [...]nv{ct.except(u.n), ct.a} {
-			if v.n == noNode {
+	if u := chainMe.first; u.node != noNode {
+		for _, v := range [...]nodeValue{chainTarget.except(u.node), chainTarget.first} {
+			if v.node == noNode {
 				continue
 			}
-			x := u.x + v.x
-			if u.n == v.n {
-				x -= promo(u.n) // one source, promoted once: a centre
+			x := u.value + v.value
+			if u.node == v.node {
+				x -= promo(u.node) // one source, promoted once: a centre
 			}
 			if x < best {
-				best, c.um, c.ut = x, u.n, v.n
+				best, c.srcMe, c.srcTarget = x, u.node, v.node
 			}
 		}
 	}
-	if v := ct.a; v.n != noNode {
-		if u := cm.except(v.n); u.n != noNode && u.x+v.x < best {
-			best, c.um, c.ut = u.x+v.x, u.n, v.n
+	if v := chainTarget.first; v.node != noNode {
+		if u := chainMe.except(v.node); u.node != noNode && u.value+v.value < best {
+			best, c.srcMe, c.srcTarget = u.value+v.value, u.node, v.node
 		}
 	}
-	if !s.xbDone {
-		s.computeXb(bound + wInviter)
-		s.xbDone = true
+	if !s.bothDone {
+		s.computeBoth(bound + wInviter)
+		s.bothDone = true
 	}
 	for _, u := range nodes {
-		if x, ok := s.xb[u]; ok && inM(s.g.rec(u)) {
+		if x, ok := s.bothCost[u]; ok && inExternal(s.g.rec(u)) {
 			if x := x - wInviter + promo(u); x < best {
-				best, c.ub, c.um, c.ut = x, u, noNode, noNode
+				best, c.srcBoth, c.srcMe, c.srcTarget = x, u, noNode, noNode
 			}
 		}
 	}
@@ -223,15 +223,15 @@ func (s *search) fromGroup(gg givenGroup, bound int32, grown *bool) (fromGroup, 
 // grow labels both sides as far as chains of plans cheaper than bound
 // reach, creating them if the search from scratch did not.
 func (s *search) grow(bound int32) {
-	if s.m == nil {
-		s.m = newSide(s, s.me, s.tg)
+	if s.fromMe == nil {
+		s.fromMe = newSide(s, s.me, s.target)
 	}
-	if s.t == nil {
-		s.t = newSide(s, s.tg, s.me)
+	if s.fromTarget == nil {
+		s.fromTarget = newSide(s, s.target, s.me)
 	}
 	h := hops(bound)
-	s.m.grow(s, h)
-	s.t.grow(s, h)
+	s.fromMe.grow(s, h)
+	s.fromTarget.grow(s, h)
 }
 
 // buildFrom lays out the plan of c: promote the member sources that are
@@ -241,7 +241,7 @@ func (s *search) grow(bound int32) {
 // target's last act, or by resigning), and let everyone else out.
 func (s *search) buildFrom(c fromGroup) (Plan, error) {
 	g, id := c.g, s.g.id
-	me, tg := id(s.me), id(s.tg)
+	me, tg := id(s.me), id(s.target)
 	master := map[UserID]bool{}
 	for _, m := range g.masters {
 		master[m] = true
@@ -266,19 +266,19 @@ func (s *search) buildFrom(c fromGroup) (Plan, error) {
 	} else {
 		var err error
 		var sources []int32
-		if c.ub != noNode {
-			sources = append(sources, c.ub)
-			err = s.subtree(t, c.ub)
+		if c.srcBoth != noNode {
+			sources = append(sources, c.srcBoth)
+			err = s.subtree(t, c.srcBoth)
 		}
-		if c.um != noNode && err == nil {
-			sources = append(sources, c.um)
-			err = s.chain(t, c.um, s.me, s.tg, s.m)
+		if c.srcMe != noNode && err == nil {
+			sources = append(sources, c.srcMe)
+			err = s.chain(t, c.srcMe, s.me, s.target, s.fromMe)
 		}
-		if c.ut != noNode && err == nil {
-			if !slices.Contains(sources, c.ut) {
-				sources = append(sources, c.ut)
+		if c.srcTarget != noNode && err == nil {
+			if !slices.Contains(sources, c.srcTarget) {
+				sources = append(sources, c.srcTarget)
 			}
-			err = s.chain(t, c.ut, s.tg, s.me, s.t)
+			err = s.chain(t, c.srcTarget, s.target, s.me, s.fromTarget)
 		}
 		if err != nil {
 			return nil, err
@@ -362,7 +362,7 @@ func (s *search) buildFrom(c fromGroup) (Plan, error) {
 		}
 	}
 	for _, v := range order {
-		if !g.r.has(id(v)) && v != s.me && v != s.tg {
+		if !g.r.has(id(v)) && v != s.me && v != s.target {
 			plan = append(plan, s.exitFrom(v, c.k))
 		}
 	}

@@ -83,11 +83,11 @@ func planGroup(ctx context.Context, d Store, me, target UserID, exhaustive bool,
 		best = ext
 	} else if best.kind == candNone {
 		uerr = err
-		if colleague(s.rme, s.rtg) {
+		if colleague(s.meRec, s.targetRec) {
 			// Colleagues need only an internal group, which nobody in
 			// their tenant may create: that is the blame, not whatever
 			// keeps them from an external one (R12).
-			uerr = &UnreachableError{Me: me, Target: target, Reason: ReasonNoGroupRights, Tenant: s.rme.tenant}
+			uerr = &UnreachableError{Me: me, Target: target, Reason: ReasonNoGroupRights, Tenant: s.meRec.tenant}
 		}
 	}
 	if s.cx.stopped() {
@@ -265,13 +265,15 @@ const (
 	candRootTarget // target creates: chain to me
 	candRootCenter // an intermediary creates: one child toward me, one toward target
 	candRootPass   // an intermediary creates: one child whose subtree holds both
+	candRootMePath // me creates: a shortest path through a centre where the searches met
 )
 
 type candidate struct {
-	kind int
-	cost int32
-	c    int32 // the creator
-	u, v int32 // the root's children: toward me (or both), toward target
+	kind    int
+	cost    int32
+	creator int32   // the creator
+	u, v    int32   // the root's children: toward me (or both), toward target
+	path    []int32 // candRootMePath: me's partner up to the centre, where target's chain starts
 }
 
 const noNode = int32(-1)
@@ -288,11 +290,11 @@ func newSearch(g graph, me, target UserID) (*search, *UnreachableError) {
 	if !ok {
 		return nil, un(ReasonUnknownUser, target, "")
 	}
-	s := &search{g: g, me: m, tg: t, rme: g.rec(m), rtg: g.rec(t)}
+	s := &search{g: g, me: m, target: t, meRec: g.rec(m), targetRec: g.rec(t)}
 	for _, x := range [...]struct {
 		id UserID
 		r  *rec
-	}{{me, &s.rme}, {target, &s.rtg}} {
+	}{{me, &s.meRec}, {target, &s.targetRec}} {
 		if x.r.kind != WorksUser {
 			return nil, un(ReasonLINEInGroup, x.id, "")
 		}
@@ -300,8 +302,8 @@ func newSearch(g graph, me, target UserID) (*search, *UnreachableError) {
 	return s, nil
 }
 
-// inM reports whether r's user may be in an external group (R6, R12).
-func inM(r rec) bool { return r.kind == WorksUser && r.has(fWorksOK) }
+// inExternal reports whether r's user may be in an external group (R6, R12).
+func inExternal(r rec) bool { return r.kind == WorksUser && r.has(fWorksOK) }
 
 // creates reports whether r's user may create groups (R12).
 func creates(r rec) bool { return r.kind == WorksUser && r.has(fCreate) }
@@ -309,18 +311,18 @@ func creates(r rec) bool { return r.kind == WorksUser && r.has(fCreate) }
 // internal returns the best plan through an internal group (R11): possible
 // when me and target are colleagues, and then everyone involved is.
 func (s *search) internal() candidate {
-	if !colleague(s.rme, s.rtg) {
+	if !colleague(s.meRec, s.targetRec) {
 		return candidate{kind: candNone, cost: maxCost}
 	}
 	switch {
-	case creates(s.rme):
-		return candidate{kind: candInternal1, cost: 1, c: s.me}
-	case creates(s.rtg):
-		return candidate{kind: candInternal2, cost: 2, c: s.tg}
+	case creates(s.meRec):
+		return candidate{kind: candInternal1, cost: 1, creator: s.me}
+	case creates(s.targetRec):
+		return candidate{kind: candInternal2, cost: 2, creator: s.target}
 	}
 	for _, c := range s.g.members(s.me) {
-		if r := s.g.rec(c); c != s.me && c != s.tg && creates(r) {
-			return candidate{kind: candInternal4, cost: 4, c: c}
+		if r := s.g.rec(c); c != s.me && c != s.target && creates(r) {
+			return candidate{kind: candInternal4, cost: 4, creator: c}
 		}
 	}
 	return candidate{kind: candNone, cost: maxCost}
@@ -336,7 +338,7 @@ func (s *search) nbrs(n int32) func(func(int32) bool) {
 			if s.cx.stop() {
 				return
 			}
-			if r := s.g.rec(u); inM(r) && !yield(u) {
+			if r := s.g.rec(u); inExternal(r) && !yield(u) {
 				return
 			}
 		}
@@ -344,68 +346,11 @@ func (s *search) nbrs(n int32) func(func(int32) bool) {
 			if s.cx.stop() {
 				return
 			}
-			if r := s.g.rec(u); u != n && inM(r) && !yield(u) {
+			if r := s.g.rec(u); u != n && inExternal(r) && !yield(u) {
 				return
 			}
 		}
 	}
-}
-
-type nodeCost struct{ n, x int32 }
-
-// minHeap is a binary heap ordered by less, for container/heap: the
-// planner's and the audit's queues.
-type minHeap[T any] struct {
-	a    []T
-	less func(a, b T) bool
-}
-
-func (h *minHeap[T]) Len() int           { return len(h.a) }
-func (h *minHeap[T]) Less(i, j int) bool { return h.less(h.a[i], h.a[j]) }
-func (h *minHeap[T]) Swap(i, j int)      { h.a[i], h.a[j] = h.a[j], h.a[i] }
-func (h *minHeap[T]) Push(x any)         { h.a = append(h.a, x.(T)) }
-func (h *minHeap[T]) Pop() any {
-	x := h.a[len(h.a)-1]
-	h.a = h.a[:len(h.a)-1]
-	return x
-}
-
-// push adds x, as heap.Push would, without boxing it in an interface.
-func (h *minHeap[T]) push(x T) {
-	h.a = append(h.a, x)
-	for i := len(h.a) - 1; i > 0; {
-		p := (i - 1) / 2
-		if !h.less(h.a[i], h.a[p]) {
-			break
-		}
-		h.a[i], h.a[p] = h.a[p], h.a[i]
-		i = p
-	}
-}
-
-// pop removes and returns the least element, as heap.Pop would, without
-// boxing it.
-func (h *minHeap[T]) pop() T {
-	n := len(h.a) - 1
-	h.a[0], h.a[n] = h.a[n], h.a[0]
-	for i := 0; ; {
-		l := 2*i + 1
-		if l >= n {
-			break
-		}
-		j := l
-		if r := l + 1; r < n && h.less(h.a[r], h.a[l]) {
-			j = r
-		}
-		if !h.less(h.a[j], h.a[i]) {
-			break
-		}
-		h.a[i], h.a[j] = h.a[j], h.a[i]
-		i = j
-	}
-	x := h.a[n]
-	h.a = h.a[:n]
-	return x
 }
 
 // tree is an invitation tree: the creator, each node's children in order.
@@ -429,9 +374,9 @@ func (t *tree) add(parent, child int32) error {
 func (s *search) chain(t *tree, v, dst, avoid int32, sd *side) error {
 	for v != dst {
 		next := noNode
-		hv, _ := sd.lev(s, v)
+		hv, _ := sd.levelOf(s, v)
 		for u := range s.nbrs(v) {
-			if h, ok := sd.lev(s, u); ok && h == hv-1 && u != avoid && !t.in[u] {
+			if h, ok := sd.levelOf(s, u); ok && h == hv-1 && u != avoid && !t.in[u] {
 				next = u
 				break
 			}
@@ -447,76 +392,89 @@ func (s *search) chain(t *tree, v, dst, avoid int32, sd *side) error {
 	return nil
 }
 
-// subtree adds v's subtree holding both terminals, as xb says (v is in t).
+// subtree adds v's subtree holding both terminals, as bothCost says (v is in t).
 func (s *search) subtree(t *tree, v int32) error {
 	switch {
 	case v == s.me:
-		return s.chain(t, v, s.tg, s.me, s.t)
-	case v == s.tg:
-		return s.chain(t, v, s.me, s.tg, s.m)
+		return s.chain(t, v, s.target, s.me, s.fromTarget)
+	case v == s.target:
+		return s.chain(t, v, s.me, s.target, s.fromMe)
 	}
-	if via := s.xbVia[v]; via != noNode {
+	if via := s.bothVia[v]; via != noNode {
 		if err := t.add(v, via); err != nil {
 			return err
 		}
 		return s.subtree(t, via)
 	}
-	if err := s.chain(t, v, s.me, s.tg, s.m); err != nil {
+	if err := s.chain(t, v, s.me, s.target, s.fromMe); err != nil {
 		return err
 	}
-	return s.chain(t, v, s.tg, s.me, s.t)
+	return s.chain(t, v, s.target, s.me, s.fromTarget)
 }
 
 // build turns the chosen candidate into a plan.
 func (s *search) build(c candidate) (Plan, error) {
 	id := s.g.id
-	me, tg := id(s.me), id(s.tg)
+	me, tg := id(s.me), id(s.target)
 	switch c.kind {
 	case candInternal1:
 		return Plan{{Op: OpCreateGroup, By: me, Who: tg}}, nil
 	case candInternal2:
 		return Plan{{Op: OpCreateGroup, By: tg, Who: me}, {Op: OpTransfer, By: tg, Who: me}}, nil
 	case candInternal4:
-		p := Plan{{Op: OpCreateGroup, By: id(c.c), Who: tg}, {Op: OpInvite, By: id(c.c), Who: me}, {Op: OpTransfer, By: id(c.c), Who: me}}
-		return append(p, s.exit(c.c)), nil
+		p := Plan{{Op: OpCreateGroup, By: id(c.creator), Who: tg}, {Op: OpInvite, By: id(c.creator), Who: me}, {Op: OpTransfer, By: id(c.creator), Who: me}}
+		return append(p, s.exit(c.creator)), nil
 	}
-	t := &tree{root: c.c, children: map[int32][]int32{}, in: map[int32]bool{c.c: true}}
+	// A tree of cost x holds at most about x/3 inviters and x people.
+	t := &tree{root: c.creator, children: make(map[int32][]int32, c.cost/wInviter+2), in: make(map[int32]bool, c.cost+2)}
+	t.in[c.creator] = true
 	var err error
 	switch c.kind {
 	case candRootMe:
-		if err = t.add(c.c, c.u); err == nil {
-			err = s.chain(t, c.u, s.tg, s.me, s.t)
+		if err = t.add(c.creator, c.u); err == nil {
+			err = s.chain(t, c.u, s.target, s.me, s.fromTarget)
 		}
 	case candRootTarget:
-		if err = t.add(c.c, c.u); err == nil {
-			err = s.chain(t, c.u, s.me, s.tg, s.m)
+		if err = t.add(c.creator, c.u); err == nil {
+			err = s.chain(t, c.u, s.me, s.target, s.fromMe)
 		}
 	case candRootCenter:
-		if err = t.add(c.c, c.u); err == nil {
-			err = s.chain(t, c.u, s.me, s.tg, s.m)
+		if err = t.add(c.creator, c.u); err == nil {
+			err = s.chain(t, c.u, s.me, s.target, s.fromMe)
 		}
 		if err == nil {
-			err = t.add(c.c, c.v)
+			err = t.add(c.creator, c.v)
 		}
 		if err == nil {
-			err = s.chain(t, c.v, s.tg, s.me, s.t)
+			err = s.chain(t, c.v, s.target, s.me, s.fromTarget)
 		}
 	case candRootPass:
-		if err = t.add(c.c, c.u); err == nil {
+		if err = t.add(c.creator, c.u); err == nil {
 			err = s.subtree(t, c.u)
+		}
+	case candRootMePath:
+		parent := s.me
+		for _, n := range c.path {
+			if err = t.add(parent, n); err != nil {
+				break
+			}
+			parent = n
+		}
+		if err == nil && parent != s.target {
+			err = s.chain(t, parent, s.target, s.me, s.fromTarget)
 		}
 	}
 	if err != nil {
 		return nil, err
 	}
-	return s.steps(t)
+	return s.steps(t, int(c.cost))
 }
 
-// steps lays out a tree's plan: create with the partner, then, top down,
+// steps lays out a tree's plan, of size steps (its capacity): create with the partner, then, top down,
 // each node invites its children and promotes those who must be masters
 // (handing its own role to the last of them unless it is me), then every
 // intermediary leaves, or is removed by me where its tenant forbids leaving.
-func (s *search) steps(t *tree) (Plan, error) {
+func (s *search) steps(t *tree, size int) (Plan, error) {
 	id := s.g.id
 	c := t.root
 	rc := s.g.rec(c)
@@ -540,8 +498,10 @@ func (s *search) steps(t *tree) (Plan, error) {
 		}
 		t.in[p] = true
 	}
-	plan := Plan{{Op: OpCreateGroup, By: id(c), Who: id(p)}}
-	order := []int32{c}
+	plan := make(Plan, 1, size)
+	plan[0] = Step{Op: OpCreateGroup, By: id(c), Who: id(p)}
+	order := make([]int32, 1, len(t.in))
+	order[0] = c
 	for i := 0; i < len(order); i++ {
 		v := order[i]
 		kids := t.children[v]
@@ -568,7 +528,7 @@ func (s *search) steps(t *tree) (Plan, error) {
 		order = append(order, p)
 	}
 	for _, v := range order {
-		if v != s.me && v != s.tg {
+		if v != s.me && v != s.target {
 			plan = append(plan, s.exit(v))
 		}
 	}

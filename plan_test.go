@@ -678,3 +678,86 @@ func TestPlanGroupChainsStagedMatchesExhaustive(t *testing.T) {
 		}
 	})
 }
+
+// On long chains of creators the sides of the staged search meet halfway,
+// where a tree rooted on the chain may cost the least any tree can and stop
+// the search (issue 14): its plans are as short as the exhaustive search's,
+// from the chain's ends and from anywhere on it.
+func TestPlanGroupCreatorChainsStagedMatchesExhaustive(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		w := genCreatorChainWorld(t)
+		d := mustDir(t, w)
+		first, last := w.Users[0].ID, w.Users[len(w.Users)-1].ID
+		pairs := [][2]extlink.UserID{{first, last}, {last, first}}
+		for range 4 {
+			pairs = append(pairs, [2]extlink.UserID{rapid.SampledFrom(w.Users).Draw(t, "me").ID, rapid.SampledFrom(w.Users).Draw(t, "target").ID})
+		}
+		for _, pr := range pairs {
+			me, target := pr[0], pr[1]
+			if me == target {
+				continue
+			}
+			p, err := extlink.PlanGroup(d, me, target)
+			q, errq := extlink.PlanGroupExhaustive(d, me, target)
+			if (err == nil) != (errq == nil) || len(p) != len(q) {
+				t.Fatalf("PlanGroup(%s, %s): staged %d steps (%v), exhaustive %d (%v)\n%v\n--\n%v", me, target, len(p), err, len(q), errq, p, q)
+			}
+			if err == nil {
+				checkPlan(t, d, p, me, target)
+			} else if err.Error() != errq.Error() {
+				t.Fatalf("reasons differ: %v / %v", err, errq)
+			}
+		}
+	})
+}
+
+// genCreatorChainWorld draws a chain of 6 to 80 users, most of them in
+// blocks of one to three consecutive colleagues, in tenants that mostly talk
+// outside and let their members create groups in a drawn proportion (none
+// to most), plus a few shortcuts: me and target many hops apart, with
+// creators all along or only here and there (issue 14).
+func genCreatorChainWorld(t *rapid.T) world {
+	var w world
+	n := rapid.IntRange(6, 80).Draw(t, "path")
+	block := rapid.IntRange(1, 3).Draw(t, "block")
+	nt := (n+block-1)/block + 1
+	// How many tenants in four let their members create groups: none (only
+	// admins create; the plan is rooted at me, or at an admin, or is not
+	// there) to most.
+	odds := rapid.IntRange(0, 3).Draw(t, "odds")
+	for i := range nt {
+		p := genPolicy(t, "policy")
+		if rapid.IntRange(0, 5).Draw(t, "open") > 0 {
+			p.Works = extlink.AccessAll
+		}
+		p.MembersCreateGroups = rapid.IntRange(0, 3).Draw(t, "creators") < odds
+		w.Tenants = append(w.Tenants, extlink.Tenant{ID: extlink.TenantID(fmt.Sprintf("t%02d", i)), Policy: p})
+	}
+	have := map[[2]extlink.UserID]bool{}
+	link := func(a, b extlink.User) {
+		if a.ID == b.ID || colleagues(a, b) || have[[2]extlink.UserID{a.ID, b.ID}] || have[[2]extlink.UserID{b.ID, a.ID}] {
+			return
+		}
+		have[[2]extlink.UserID{a.ID, b.ID}] = true
+		w.Links = append(w.Links, extlink.Link{A: a.ID, B: b.ID})
+	}
+	for i := range n {
+		ti := i / block
+		if rapid.IntRange(0, 9).Draw(t, "stray") == 0 {
+			ti = rapid.IntRange(0, nt-1).Draw(t, "tenant")
+		}
+		u := extlink.User{ID: extlink.UserID(fmt.Sprintf("c%02d", i)), Tenant: w.Tenants[ti].ID}
+		u.Connected = rapid.IntRange(0, 19).Draw(t, "connected") != 5
+		if rapid.IntRange(0, 9).Draw(t, "admin") == 3 {
+			u.Role = extlink.Admin
+		}
+		w.Users = append(w.Users, u)
+		if i > 0 {
+			link(w.Users[i-1], u)
+		}
+	}
+	for range rapid.IntRange(0, 3).Draw(t, "extra") {
+		link(w.Users[rapid.IntRange(0, n-1).Draw(t, "a")], w.Users[rapid.IntRange(0, n-1).Draw(t, "b")])
+	}
+	return w
+}

@@ -120,6 +120,19 @@ func BenchmarkPlanGroupIsolated(b *testing.B) {
 // there is no exposure at all. It cost about n^3 (n=800, 4 steps: 6.7 s)
 // and more without a limit (n=200: 23 s). Target: within 50 ms.
 func BenchmarkAuditNoCreator(b *testing.B) {
+	benchAuditBigTenant(b, extlink.Policy{Works: extlink.AccessAll}, false)
+}
+
+// BenchmarkAuditOneCreator is BenchmarkAuditNoCreator with o's tenant
+// letting its members create groups: every member not linked with o is
+// exposed to o in 5 steps (o creates a group with a linked colleague, who
+// brings the member in), so the limits of 0 and 7 list n/2 rows, and 4
+// none. Each member's search walked the whole tenant: n searches of n.
+func BenchmarkAuditOneCreator(b *testing.B) {
+	benchAuditBigTenant(b, extlink.Policy{Works: extlink.AccessAll, MembersCreateGroups: true}, true)
+}
+
+func benchAuditBigTenant(b *testing.B, t2 extlink.Policy, exposed bool) {
 	for _, c := range []struct{ n, steps int }{{800, 4}, {200, 7}, {200, 0}, {100_000, 0}} {
 		closed := extlink.Policy{Works: extlink.AccessAll}
 		us := []extlink.User{{ID: "o", Tenant: "t2"}}
@@ -131,7 +144,11 @@ func BenchmarkAuditNoCreator(b *testing.B) {
 				ls = append(ls, extlink.Link{A: u, B: "o"})
 			}
 		}
-		d := extlink.MustNewDirectory([]extlink.Tenant{{ID: "t1", Policy: closed}, {ID: "t2", Policy: closed}}, us, ls)
+		d := extlink.MustNewDirectory([]extlink.Tenant{{ID: "t1", Policy: closed}, {ID: "t2", Policy: t2}}, us, ls)
+		want := 0
+		if exposed && c.steps != 4 {
+			want = c.n / 2
+		}
 		b.Run(fmt.Sprintf("n=%d/steps=%d", c.n, c.steps), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
@@ -139,8 +156,14 @@ func BenchmarkAuditNoCreator(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
+				rows := 0
 				for e := range seq {
-					b.Fatalf("exposure %v, want none", e)
+					if rows++; e.Outsider != "o" || e.Steps != 5 {
+						b.Fatalf("exposure %v, want 5 steps to o", e)
+					}
+				}
+				if rows != want {
+					b.Fatalf("%d rows, want %d", rows, want)
 				}
 			}
 		})
@@ -150,14 +173,24 @@ func BenchmarkAuditNoCreator(b *testing.B) {
 // BenchmarkPlanGroupChain plans along the chain c0-c1-...-cL, each user in
 // an open tenant of their own, from c0 to cL: L=4000 took 34.5 s and
 // L=8000 125 s (quadratic). Target: L=8000 within 50 ms.
-func BenchmarkPlanGroupChain(b *testing.B) {
+func BenchmarkPlanGroupChain(b *testing.B) { benchChain(b, func(int) bool { return true }) }
+
+// BenchmarkPlanGroupChainOneCreator is BenchmarkPlanGroupChain with only
+// c0's tenant letting its members create groups: the plan is rooted at me,
+// not where the two searches meet, so they grow over the whole chain
+// before it is known to be shortest.
+func BenchmarkPlanGroupChainOneCreator(b *testing.B) {
+	benchChain(b, func(i int) bool { return i == 0 })
+}
+
+func benchChain(b *testing.B, creates func(i int) bool) {
 	for _, l := range []int{500, 2000, 8000} {
-		open := extlink.Policy{Works: extlink.AccessAll, MembersCreateGroups: true}
 		var ts []extlink.Tenant
 		var us []extlink.User
 		var ls []extlink.Link
 		for i := 0; i <= l; i++ {
 			t := extlink.TenantID(fmt.Sprintf("t%d", i))
+			open := extlink.Policy{Works: extlink.AccessAll, MembersCreateGroups: creates(i)}
 			ts = append(ts, extlink.Tenant{ID: t, Policy: open})
 			us = append(us, extlink.User{ID: extlink.UserID(fmt.Sprintf("c%d", i)), Tenant: t})
 			if i > 0 {
@@ -170,6 +203,47 @@ func BenchmarkPlanGroupChain(b *testing.B) {
 			for b.Loop() {
 				if _, err := extlink.PlanGroup(d, "c0", us[l].ID); err != nil {
 					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkAuditFarGroups is BenchmarkAuditNoCreator given two groups in a
+// tenant of their own, out of t1's reach: no group can help, and no
+// member has an exposure. Each member once searched the region it reaches
+// for groups near it: n searches of n without a limit.
+func BenchmarkAuditFarGroups(b *testing.B) {
+	for _, c := range []struct{ n, steps int }{{800, 4}, {2000, 0}, {100_000, 0}} {
+		closed := extlink.Policy{Works: extlink.AccessAll}
+		open := extlink.Policy{Works: extlink.AccessAll, MembersCreateGroups: true}
+		us := []extlink.User{{ID: "o", Tenant: "t2"}, {ID: "x1", Tenant: "t3"}, {ID: "x2", Tenant: "t3"}}
+		var ls []extlink.Link
+		for i := range c.n {
+			u := extlink.UserID(fmt.Sprintf("u%06d", i))
+			us = append(us, extlink.User{ID: u, Tenant: "t1"})
+			if i%2 == 0 {
+				ls = append(ls, extlink.Link{A: u, B: "o"})
+			}
+		}
+		d := extlink.MustNewDirectory([]extlink.Tenant{{ID: "t1", Policy: closed}, {ID: "t2", Policy: closed}, {ID: "t3", Policy: open}}, us, ls)
+		g1, err := extlink.NewGroup(d, "x1", "x2")
+		if err != nil {
+			b.Fatal(err)
+		}
+		g2, err := extlink.NewGroup(d, "x2")
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("n=%d/steps=%d", c.n, c.steps), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				seq, err := extlink.Audit(d, "t1", c.steps, g1, g2)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for e := range seq {
+					b.Fatalf("exposure %v, want none", e)
 				}
 			}
 		})
