@@ -86,10 +86,10 @@ func audit(ctx context.Context, d Store, t TenantID, maxSteps int, groups []Grou
 // (tests).
 func auditUnits(ctx context.Context, d Store, t TenantID, maxSteps int, groups []Group, units *int) (iter.Seq[Exposure], error) {
 	if d == nil {
-		return nil, fmt.Errorf("extlink: audit: unknown tenant %q", t)
+		return nil, fmt.Errorf("extlink: audit: %w", errInvalidf("unknown tenant %q", t))
 	}
 	if _, ok := d.Tenant(t); !ok {
-		return nil, fmt.Errorf("extlink: audit: unknown tenant %q", t)
+		return nil, fmt.Errorf("extlink: audit: %w", errInvalidf("unknown tenant %q", t))
 	}
 	budget, err := auditBudget(maxSteps)
 	if err != nil {

@@ -182,7 +182,8 @@ func withFix(s Store, dec Decision, need uint8, a, b *rec) Decision {
 	if dec.Allowed || !fixable(dec.Reason) {
 		return dec
 	}
-	f := fixer{s: s}
+	// A refusal for want of a link has already searched for it.
+	f := fixer{s: s, unlinked: dec.Reason == ReasonNotLinked}
 	f.need(need, a, b, dec.By, dec.Who)
 	if f.impossible || f.bits == 0 {
 		dec.fx.bits |= fixNone
@@ -201,6 +202,7 @@ type fixer struct {
 	cur, pol   [2]uint8    // their policy before and after, packed
 	n          int
 	impossible bool
+	unlinked   bool // By and Who are known not to be linked
 }
 
 // need adds the changes that meet need.
@@ -335,7 +337,7 @@ func (f *fixer) talk(a, b *rec, by, who UserID) {
 	}
 	f.outward(a, b.kind, fixConnectBy)
 	f.outward(b, a.kind, fixConnectWho)
-	if !linked(f.s, a, b, by, who) {
+	if f.unlinked || !linked(f.s, a, b, by, who) {
 		f.bits |= fixLink
 	}
 }

@@ -68,7 +68,7 @@ func planGroup(ctx context.Context, d Store, me, target UserID, exhaustive bool,
 		return nil, err
 	}
 	if me == target {
-		return nil, fmt.Errorf("extlink: plan: me and target are both %s", me)
+		return nil, fmt.Errorf("extlink: plan: %w", errInvalidf("me and target are both %s", me))
 	}
 	g := graphOf(d)
 	s, uerr := newSearch(g, me, target)

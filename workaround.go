@@ -1,7 +1,6 @@
 package extlink
 
 import (
-	"errors"
 	"fmt"
 	"iter"
 	"strconv"
@@ -305,38 +304,38 @@ func (p Plan) Replay(d Store, groups ...Group) iter.Seq2[Outcome, error] {
 func (p Plan) wellFormed(i int, created, inGroup bool, n int) error {
 	s := p[i]
 	if s.Op == 0 || s.Op >= opEnd {
-		return fmt.Errorf("extlink: invalid op %s", s.Op)
+		return fmt.Errorf("extlink: %w", errInvalidf("invalid op %s", s.Op))
 	}
 	switch k := s.Op.needsWho(); {
 	case k == 1 && s.Who == "":
-		return fmt.Errorf("extlink: %s needs a second person (Who)", s.Op)
+		return fmt.Errorf("extlink: %w", errInvalidf("%s needs a second person (Who)", s.Op))
 	case k == 0 && s.Who != "":
-		return fmt.Errorf("extlink: %s names nobody else, got Who %q", s.Op, s.Who)
+		return fmt.Errorf("extlink: %w", errInvalidf("%s names nobody else, got Who %q", s.Op, s.Who))
 	}
 	create := s.Op == OpCreateRoom || s.Op == OpCreateGroup
 	if s.Group < 0 || s.Group > n {
-		return fmt.Errorf("extlink: the step acts on group %d, but %d existing groups were given", s.Group, n)
+		return fmt.Errorf("extlink: %w", errInvalidf("the step acts on group %d, but %d existing groups were given", s.Group, n))
 	}
 	if s.Group > 0 {
 		switch {
 		case create:
-			return fmt.Errorf("extlink: %s makes the plan's own room or group (Group 0), not group %d", s.Op, s.Group)
+			return fmt.Errorf("extlink: %w", errInvalidf("%s makes the plan's own room or group (Group 0), not group %d", s.Op, s.Group))
 		case s.Op == OpConvert:
-			return fmt.Errorf("extlink: convert: group %d is already a group", s.Group)
+			return fmt.Errorf("extlink: %w", errInvalidf("convert: group %d is already a group", s.Group))
 		}
 		return nil
 	}
 	switch {
 	case !created && !create:
-		return fmt.Errorf("extlink: a plan starts by creating a room or a group, not with %s", s.Op)
+		return fmt.Errorf("extlink: %w", errInvalidf("a plan starts by creating a room or a group, not with %s", s.Op))
 	case created && create:
-		return errors.New("extlink: a plan creates one room or group, at its first step")
+		return fmt.Errorf("extlink: %w", errInvalidf("a plan creates one room or group, at its first step"))
 	case create:
 		return nil
 	case !inGroup && s.Op != OpInvite && s.Op != OpConvert:
-		return fmt.Errorf("extlink: %s needs a group; convert the room first", s.Op)
+		return fmt.Errorf("extlink: %w", errInvalidf("%s needs a group; convert the room first", s.Op))
 	case inGroup && s.Op == OpConvert:
-		return errors.New("extlink: convert: the room is already a group")
+		return fmt.Errorf("extlink: %w", errInvalidf("convert: the room is already a group"))
 	}
 	return nil
 }
@@ -351,8 +350,8 @@ func (p Plan) wellFormed(i int, created, inGroup bool, n int) error {
 // the goal. On the first failing step Apply returns the zero Group and a
 // *[StepError]; a refused step's error wraps [ErrDenied] and its cause,
 // while a malformed step (a zero Op, a missing or extra Who, a group
-// operation on a room, a group number out of range) gives an ordinary
-// error.
+// operation on a room, a group number out of range) gives an error that
+// wraps [ErrInvalid].
 func (p Plan) Apply(d Store, groups ...Group) (Group, error) {
 	var last Outcome
 	for o, err := range p.Replay(d, groups...) {
@@ -362,7 +361,7 @@ func (p Plan) Apply(d Store, groups ...Group) (Group, error) {
 		last = o
 	}
 	if len(p) > 0 && !last.InGroup {
-		return Group{}, errors.New("extlink: the plan ends with a room, not a group: convert it")
+		return Group{}, fmt.Errorf("extlink: %w", errInvalidf("the plan ends with a room, not a group: convert it"))
 	}
 	return last.Group, nil
 }
