@@ -18,12 +18,6 @@ type Exposure struct {
 	Group    int      // the existing group the shortest plan starts from (k: groups[k-1]), or 0 for a new group
 }
 
-// Plan returns a shortest plan for e, as [PlanGroup] finds it with the same
-// groups as the audit.
-func (e Exposure) Plan(d Store, groups ...Group) (Plan, error) {
-	return PlanGroup(d, e.Member, e.Outsider, groups...)
-}
-
 // String returns e in a line: "me -> b: 4 steps via a".
 func (e Exposure) String() string {
 	s := fmt.Sprintf("%s -> %s: %d steps", e.Member, e.Outsider, e.Steps)
