@@ -82,9 +82,10 @@ func (d Decision) why() string {
 	if d.Allowed {
 		return ""
 	}
+	if c := d.Reason.clause(party, t); c != "" {
+		return c
+	}
 	switch d.Reason {
-	case ReasonUnknownUser:
-		return party + " is not in the directory"
 	case ReasonDissolved:
 		if d.Action.inRoom() {
 			return "everyone has left the room"
@@ -110,18 +111,6 @@ func (d Decision) why() string {
 		return by + " is the group's only master"
 	case ReasonInternalGroup:
 		return "the group is internal and " + who + " is an outsider"
-	case ReasonWorksOff:
-		return t + " does not allow talk with outside LINE WORKS users"
-	case ReasonLINEOff:
-		return t + " does not allow talk with LINE users"
-	case ReasonNotConnected:
-		return party + " is not one of " + t + "'s connected members"
-	case ReasonLINEInGroup:
-		return party + " is a LINE user, and groups exclude LINE users"
-	case ReasonNoGroupRights:
-		return t + " lets only admins create groups"
-	case ReasonNoSelfLeave:
-		return t + " does not let its members leave groups"
 	case ReasonRoomTooSmall:
 		return "only a room of three or more people becomes a group"
 	case ReasonSelf:
@@ -135,10 +124,6 @@ func (d Decision) why() string {
 		return "no e-mail address is recorded for the contact"
 	case ReasonNotLinked:
 		return "not linked"
-	case ReasonCallsOff:
-		return t + " has calls switched off"
-	case ReasonLINECall:
-		return party + " is a LINE user, and LINE users cannot be called"
 	}
 	return ""
 }

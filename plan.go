@@ -164,15 +164,14 @@ func (e *UnreachableError) Error() string {
 // Why returns the reason in words, without rule or remedy.
 func (e *UnreachableError) Why() string {
 	p, t := string(e.Party), string(e.Tenant)
+	c := e.Reason.clause(p, t)
 	switch e.Reason {
-	case ReasonUnknownUser:
-		return p + " is not in the directory"
-	case ReasonLINEInGroup:
-		return p + " is a LINE user, and groups exclude LINE users"
+	case ReasonUnknownUser, ReasonLINEInGroup:
+		return c
 	case ReasonWorksOff:
-		return t + " does not allow talk with outside LINE WORKS users, so " + p + " cannot be in an external group"
+		return c + ", so " + p + " cannot be in an external group"
 	case ReasonNotConnected:
-		return p + " is not one of " + t + "'s connected members, so cannot be in an external group"
+		return c + ", so cannot be in an external group"
 	case ReasonNotLinked:
 		return "no chain of people who can talk 1:1 connects them"
 	case ReasonNoGroupRights:

@@ -335,3 +335,30 @@ func (r Reason) Order() int {
 	}
 	return 10
 }
+
+// clause returns the sentence that says why r refuses, for the reasons
+// that name only a party p and a tenant t, or "" for the others: the one
+// wording that a Decision's text and an UnreachableError's share.
+func (r Reason) clause(p, t string) string {
+	switch r {
+	case ReasonUnknownUser:
+		return p + " is not in the directory"
+	case ReasonWorksOff:
+		return t + " does not allow talk with outside LINE WORKS users"
+	case ReasonLINEOff:
+		return t + " does not allow talk with LINE users"
+	case ReasonNotConnected:
+		return p + " is not one of " + t + "'s connected members"
+	case ReasonLINEInGroup:
+		return p + " is a LINE user, and groups exclude LINE users"
+	case ReasonNoGroupRights:
+		return t + " lets only admins create groups"
+	case ReasonNoSelfLeave:
+		return t + " does not let its members leave groups"
+	case ReasonCallsOff:
+		return t + " has calls switched off"
+	case ReasonLINECall:
+		return p + " is a LINE user, and LINE users cannot be called"
+	}
+	return ""
+}
