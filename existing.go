@@ -118,7 +118,7 @@ func (s *search) fromGroup(gg givenGroup, bound int32, grown *bool) (fromGroup, 
 	if !g.external {
 		// R11: an internal group admits only its home tenant's users.
 		for _, r := range [...]rec{s.meRec, s.targetRec} {
-			if r.kind != WorksUser || r.tenant != g.home {
+			if why, _, _ := g.admits(&r, ""); why != ReasonNone {
 				return none, false
 			}
 		}

@@ -302,7 +302,10 @@ func newSearch(g graph, me, target UserID) (*search, *UnreachableError) {
 }
 
 // inExternal reports whether r's user may be in an external group (R6, R12).
-func inExternal(r rec) bool { return r.kind == WorksUser && r.has(fWorksOK) }
+func inExternal(r rec) bool {
+	why, _, _ := externalOK(&r, "")
+	return why == ReasonNone
+}
 
 // creates reports whether r's user may create groups (R12).
 func creates(r rec) bool { return r.kind == WorksUser && r.has(fCreate) }
