@@ -167,6 +167,74 @@ type stringList []string
 func (s *stringList) String() string     { return strings.Join(*s, ", ") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
+// whatifUsers reads -users: known users, each once. A usage error or an
+// unknown user gives its exit code.
+func whatifUsers(c *command, o *options, d *extlink.Directory, users string, stderr io.Writer) ([]extlink.UserID, int) {
+	list, err := splitList(users)
+	if err != nil {
+		return nil, c.usageError(stderr, "-users: %v", err)
+	}
+	if len(list) == 0 {
+		list = []string{""}
+	}
+	var out []extlink.UserID
+	for _, u := range list {
+		switch _, known := d.User(extlink.UserID(u)); {
+		case u == "":
+			return nil, c.usageError(stderr, "-users %q: empty user ID", users)
+		case !known:
+			fmt.Fprintf(stderr, "extlink whatif: unknown user %q in %s%s\n", u, o.world, suggestUser(d, u))
+			return nil, exitUsage
+		case slices.Contains(out, extlink.UserID(u)):
+			return nil, c.usageError(stderr, "-users %q: %s twice", users, u)
+		}
+		out = append(out, extlink.UserID(u))
+	}
+	return out, exitOK
+}
+
+// applyChangeFlags applies the -change flags one at a time, so that each
+// is read against the world as the ones before it left it, and a failure
+// names its -change; it records each in res. It reports every bad one on
+// stderr and returns ok false if there is any.
+func applyChangeFlags(before *extlink.Directory, changes []string, res *whatifResult, stderr io.Writer) (after *extlink.Directory, applied []extlink.Change, ok bool) {
+	after, ok = before, true
+	for _, text := range changes {
+		ch, err := parseChange(after, text)
+		if err == nil {
+			var next *extlink.Directory
+			if next, err = after.With(ch); err == nil {
+				after = next
+			}
+		}
+		if err != nil {
+			msg := strings.TrimPrefix(err.Error(), "extlink: ")
+			msg = strings.TrimPrefix(msg, "change 1 ("+ch.String()+"): ")
+			fmt.Fprintf(stderr, "extlink whatif: -change %q: %s\n", text, msg)
+			ok = false
+			continue
+		}
+		res.Changes = append(res.Changes, changeJSON{text, ch.String()})
+		applied = append(applied, ch)
+	}
+	return after, applied, ok
+}
+
+// fill records the report r in res.
+func (res *whatifResult) fill(r extlink.Report) {
+	res.Empty = r.Empty()
+	for _, f := range r.Flips {
+		res.Flips = append(res.Flips, flipJSON{f.After.Action.String(), string(f.After.By), string(f.After.Who), f.String(),
+			f.Before, f.After})
+	}
+	for _, rm := range r.Removals {
+		res.Removals = append(res.Removals, removalJSON{res.Groups[rm.Group], rm.Group, ids(rm.Removed), ids(rm.Promoted), newGroupJSON(rm.After)})
+	}
+	for _, e := range r.Exposure {
+		res.Exposure = append(res.Exposure, exposureDiff{string(e.Member), string(e.Outsider), e.Before, e.After})
+	}
+}
+
 func runWhatif(c *command, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	o := newOptions(c, stdin, "text", "json")
 	var changes stringList
@@ -215,24 +283,8 @@ func runWhatif(c *command, args []string, stdin io.Reader, stdout, stderr io.Wri
 		q.MaxSteps, res.MaxSteps = *maxSteps, *maxSteps
 	}
 	if set["users"] {
-		list, err := splitList(*users)
-		if err != nil {
-			return c.usageError(stderr, "-users: %v", err)
-		}
-		if len(list) == 0 {
-			list = []string{""}
-		}
-		for _, u := range list {
-			switch _, known := before.User(extlink.UserID(u)); {
-			case u == "":
-				return c.usageError(stderr, "-users %q: empty user ID", *users)
-			case !known:
-				fmt.Fprintf(stderr, "extlink whatif: unknown user %q in %s%s\n", u, o.world, suggestUser(before, u))
-				return exitUsage
-			case slices.Contains(q.Users, extlink.UserID(u)):
-				return c.usageError(stderr, "-users %q: %s twice", *users, u)
-			}
-			q.Users = append(q.Users, extlink.UserID(u))
+		if q.Users, code = whatifUsers(c, o, before, *users, stderr); code != exitOK {
+			return code
 		}
 	}
 	res.Users = ids(q.Users)
@@ -244,30 +296,8 @@ func runWhatif(c *command, args []string, stdin io.Reader, stdout, stderr io.Wri
 		res.Groups = append(res.Groups, groupLabel(g.Name, i))
 	}
 
-	// Apply the changes one at a time, so that each is read against the
-	// world as the ones before it left it, and a failure names its -change.
-	after := before
-	bad := false
-	var applied []extlink.Change
-	for _, text := range changes {
-		ch, err := parseChange(after, text)
-		if err == nil {
-			var next *extlink.Directory
-			if next, err = after.With(ch); err == nil {
-				after = next
-			}
-		}
-		if err != nil {
-			msg := strings.TrimPrefix(err.Error(), "extlink: ")
-			msg = strings.TrimPrefix(msg, "change 1 ("+ch.String()+"): ")
-			fmt.Fprintf(stderr, "extlink whatif: -change %q: %s\n", text, msg)
-			bad = true
-			continue
-		}
-		res.Changes = append(res.Changes, changeJSON{text, ch.String()})
-		applied = append(applied, ch)
-	}
-	if bad {
+	after, applied, ok := applyChangeFlags(before, changes, &res, stderr)
+	if !ok {
 		return exitUsage
 	}
 	if !set["users"] {
@@ -284,17 +314,7 @@ func runWhatif(c *command, args []string, stdin io.Reader, stdout, stderr io.Wri
 		return exitUsage
 	}
 	p.end()
-	res.Empty = r.Empty()
-	for _, f := range r.Flips {
-		res.Flips = append(res.Flips, flipJSON{f.After.Action.String(), string(f.After.By), string(f.After.Who), f.String(),
-			f.Before, f.After})
-	}
-	for _, rm := range r.Removals {
-		res.Removals = append(res.Removals, removalJSON{res.Groups[rm.Group], rm.Group, ids(rm.Removed), ids(rm.Promoted), newGroupJSON(rm.After)})
-	}
-	for _, e := range r.Exposure {
-		res.Exposure = append(res.Exposure, exposureDiff{string(e.Member), string(e.Outsider), e.Before, e.After})
-	}
+	res.fill(r)
 
 	if o.format == "json" {
 		if err := writeJSON(stdout, res); err != nil {
