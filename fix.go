@@ -179,34 +179,43 @@ func fixable(r Reason) bool {
 // where LINE users cannot be). b is nil when the question names nobody
 // else. It runs on denials only, and does not allocate.
 func withFix(s Store, dec Decision, need uint8, a, b *rec) Decision {
-	if dec.Allowed || !fixable(dec.Reason) {
-		return dec
+	if !dec.Allowed && fixable(dec.Reason) {
+		dec.addFix(s, need, a, b)
 	}
+	return dec
+}
+
+// addFix is withFix in place, for a refusal by a reason a change removes.
+func (dec *Decision) addFix(s Store, need uint8, a, b *rec) {
 	// A refusal for want of a link has already searched for it.
-	f := fixer{s: s, unlinked: dec.Reason == ReasonNotLinked}
-	f.need(need, a, b, dec.By, dec.Who)
+	f := fixer{unlinked: dec.Reason == ReasonNotLinked}
+	f.need(s, need, a, b, dec.By, dec.Who)
 	if f.impossible || f.bits == 0 {
 		dec.fx.bits |= fixNone
-		return dec
+		return
 	}
 	dec.fx.bits |= f.bits
-	dec.fx.pol, dec.fx.was, dec.fixT = f.pol, f.cur, f.ten
-	return dec
+	dec.fx.pol, dec.fx.was = f.pol, f.cur
+	for i := range f.n {
+		if f.bits&(fixPolicy0<<i) != 0 {
+			dec.fixT[i] = f.ten[i]
+		}
+	}
 }
 
 // fixer gathers the changes that meet a question's needs.
 type fixer struct {
-	s          Store
-	bits       uint8
-	ten        [2]TenantID // tenants whose policy is read, in order
-	cur, pol   [2]uint8    // their policy before and after, packed
+	ten        [2]TenantID // the tenants whose policies are read, in order
+	tidx       [2]int32    // their numbers in a *Directory, or -1
+	cur, pol   [2]uint8    // their policies before and after, packed
 	n          int
+	bits       uint8
 	impossible bool
 	unlinked   bool // By and Who are known not to be linked
 }
 
 // need adds the changes that meet need.
-func (f *fixer) need(need uint8, a, b *rec, by, who UserID) {
+func (f *fixer) need(s Store, need uint8, a, b *rec, by, who UserID) {
 	if need&needCreate != 0 {
 		if a.kind != WorksUser {
 			f.impossible = true
@@ -224,7 +233,7 @@ func (f *fixer) need(need uint8, a, b *rec, by, who UserID) {
 		f.external(b, fixConnectWho)
 	}
 	if need&(needTalk|needCall) != 0 && b != nil {
-		f.talk(a, b, by, who)
+		f.talk(s, a, b, by, who)
 	}
 	if need&needCall != 0 && b != nil {
 		f.call(a, b)
@@ -237,17 +246,18 @@ func (f *fixer) need(need uint8, a, b *rec, by, who UserID) {
 	// Keep the changed policies first, so that the slots read as Fix lists them.
 	if f.bits&(fixPolicy0|fixPolicy1) == fixPolicy1 {
 		f.bits = f.bits&^fixPolicy1 | fixPolicy0
-		f.ten[0], f.pol[0], f.cur[0] = f.ten[1], f.pol[1], f.cur[1]
-		f.ten[1], f.pol[1], f.cur[1] = "", 0, 0
+		f.ten[0], f.tidx[0], f.pol[0], f.cur[0] = f.ten[1], f.tidx[1], f.pol[1], f.cur[1]
+		f.pol[1], f.cur[1] = 0, 0
 	} else if f.bits&fixPolicy1 == 0 {
-		f.ten[1], f.pol[1], f.cur[1] = "", 0, 0
+		f.pol[1], f.cur[1] = 0, 0
 	}
 	if f.bits&fixPolicy0 == 0 {
-		f.ten[0], f.pol[0], f.cur[0] = "", 0, 0
+		f.pol[0], f.cur[0] = 0, 0
 	}
 }
 
-// Policy knobs a fix may turn on, for fixer.policy.
+// Policy knobs a fix may turn on, for fixer.policy: the bits of a packed
+// policy (packPolicy) they set or clear.
 const (
 	knobWorks  = iota // Works: off becomes listed
 	knobLINE          // LINE: off becomes listed
@@ -256,40 +266,39 @@ const (
 	knobLeave         // members leave groups
 )
 
-// policy turns knob on in tenant t's policy, as the fix leaves it, and
-// returns the policy.
-func (f *fixer) policy(r *rec, knob int) Policy {
-	t := r.tenant
+// policy turns knob on in the policy of r's tenant, as the fix leaves it,
+// and returns that policy, packed.
+func (f *fixer) policy(r *rec, knob int) uint8 {
 	i := 0
-	for i < f.n && f.ten[i] != t {
+	for i < f.n && !(r.tidx >= 0 && f.tidx[i] == r.tidx || r.tidx < 0 && f.ten[i] == r.tenant) {
 		i++
 	}
 	if i == f.n {
 		if i == len(f.ten) {
 			f.impossible = true // cannot happen: a question names two users
-			return Policy{}
+			return 0
 		}
-		f.ten[i], f.cur[i], f.pol[i] = t, r.pol, r.pol
+		f.ten[i], f.tidx[i], f.cur[i], f.pol[i] = r.tenant, r.tidx, r.pol, r.pol
 		f.n++
 	}
-	p := unpackPolicy(f.pol[i])
+	p := f.pol[i]
 	switch knob {
 	case knobWorks:
-		if p.Works == AccessOff {
-			p.Works = AccessListed
+		if p&3 == uint8(AccessOff) {
+			p |= uint8(AccessListed)
 		}
 	case knobLINE:
-		if p.LINE == AccessOff {
-			p.LINE = AccessListed
+		if p>>2&3 == uint8(AccessOff) {
+			p |= uint8(AccessListed) << 2
 		}
 	case knobCalls:
-		p.NoCalls = false
+		p &^= 1 << 4
 	case knobCreate:
-		p.MembersCreateGroups = true
+		p |= 1 << 5
 	case knobLeave:
-		p.MembersLeaveGroups = true
+		p |= 1 << 6
 	}
-	f.pol[i] = packPolicy(p)
+	f.pol[i] = p
 	return p
 }
 
@@ -300,19 +309,14 @@ func (f *fixer) outward(r *rec, other Kind, bit uint8) {
 	if r.kind != WorksUser {
 		return // D8: a LINE user has no tenant side
 	}
-	ok, knob := fWorksOK, knobWorks
+	ok, knob, shift := fWorksOK, knobWorks, 0
 	if other == LINEUser {
-		ok, knob = fLINEOK, knobLINE
+		ok, knob, shift = fLINEOK, knobLINE, 2
 	}
 	if r.has(ok) {
 		return
 	}
-	p := f.policy(r, knob)
-	acc := p.Works
-	if other == LINEUser {
-		acc = p.LINE
-	}
-	if acc == AccessListed && r.ubits&uConnected == 0 {
+	if f.policy(r, knob)>>shift&3 == uint8(AccessListed) && r.ubits&uConnected == 0 {
 		f.bits |= bit
 	}
 }
@@ -327,7 +331,7 @@ func (f *fixer) external(r *rec, bit uint8) {
 }
 
 // talk adds what lets a (by) talk 1:1 with b (who): R1, R2.
-func (f *fixer) talk(a, b *rec, by, who UserID) {
+func (f *fixer) talk(s Store, a, b *rec, by, who UserID) {
 	switch {
 	case same(a, b, by, who), a.kind == LINEUser && b.kind == LINEUser:
 		f.impossible = true
@@ -337,7 +341,7 @@ func (f *fixer) talk(a, b *rec, by, who UserID) {
 	}
 	f.outward(a, b.kind, fixConnectBy)
 	f.outward(b, a.kind, fixConnectWho)
-	if f.unlinked || !linked(f.s, a, b, by, who) {
+	if f.unlinked || !linked(s, a, b, by, who) {
 		f.bits |= fixLink
 	}
 }

@@ -530,8 +530,8 @@ func CanTalk(d Store, from, to UserID) Decision {
 		if a, b := dir.find2(from, to); a != nil && b != nil {
 			ra, rb := dir.resolve(a), dir.resolve(b)
 			dec := talkVerdict(d, &ra, &rb, from, to).decision(ActTalk, R2, from, to, &ra, &rb)
-			if !dec.Allowed {
-				dec = withFix(d, dec, needTalk, &ra, &rb)
+			if !dec.Allowed && fixable(dec.Reason) {
+				dec.addFix(d, needTalk, &ra, &rb)
 			}
 			return dec
 		}
@@ -561,8 +561,8 @@ func CanCall(d Store, from, to UserID) Decision {
 		if a, b := dir.find2(from, to); a != nil && b != nil {
 			ra, rb := dir.resolve(a), dir.resolve(b)
 			dec := callVerdict(d, &ra, &rb, from, to).decision(ActCall, R3, from, to, &ra, &rb)
-			if !dec.Allowed {
-				dec = withFix(d, dec, needCall, &ra, &rb)
+			if !dec.Allowed && fixable(dec.Reason) {
+				dec.addFix(d, needCall, &ra, &rb)
 			}
 			return dec
 		}
