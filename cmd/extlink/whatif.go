@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -209,7 +210,15 @@ func applyChangeFlags(before *extlink.Directory, changes []string, res *whatifRe
 		}
 		if err != nil {
 			msg := strings.TrimPrefix(err.Error(), "extlink: ")
-			msg = strings.TrimPrefix(msg, "change 1 ("+ch.String()+"): ")
+			var ce *extlink.ChangeError
+			if errors.As(err, &ce) && len(ce.Problems) == 1 {
+				// The library's one rule for the change (R5, R6, R28), in its words.
+				p := ce.Problems[0]
+				msg = p.Msg
+				if p.Rule != 0 {
+					msg += " (" + p.Rule.String() + ")"
+				}
+			}
 			fmt.Fprintf(stderr, "extlink whatif: -change %q: %s\n", text, msg)
 			ok = false
 			continue
@@ -484,17 +493,9 @@ func parseChange(d *extlink.Directory, text string) (extlink.Change, error) {
 		case "unlink":
 			return extlink.RemoveLink(us[0].ID, us[1].ID), nil
 		}
-		// Say plainly what NewDirectory would reject (R5, R6).
-		a, b := us[0], us[1]
-		switch {
-		case a.ID == b.ID:
-			return extlink.Change{}, fmt.Errorf("%s cannot be linked with themselves", a.ID)
-		case a.Kind == extlink.LINEUser && b.Kind == extlink.LINEUser:
-			return extlink.Change{}, fmt.Errorf("%s and %s are both LINE users, who link only with LINE WORKS users (R6)", a.ID, b.ID)
-		case a.Tenant != "" && a.Tenant == b.Tenant:
-			return extlink.Change{}, fmt.Errorf("%s and %s are colleagues in %s, and links are across tenants (R5)", a.ID, b.ID, a.Tenant)
-		}
-		return extlink.AddLink(a.ID, b.ID), nil
+		// Whether the link may be is the library's one rule (R5, R6):
+		// With refuses it, naming the rule.
+		return extlink.AddLink(us[0].ID, us[1].ID), nil
 	}
 
 	// IDs may hold dots and equals signs (taro.yamada, example.com), and
