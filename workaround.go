@@ -116,29 +116,38 @@ func (s Step) sentence() string {
 	return fmt.Sprintf("%s does %s to %s", by, s.Op, who)
 }
 
-// rule returns the rule a step is taken under; an invitation is R8 into a
-// room and R13 into a group.
-func (s Step) rule(inGroup bool) Rule {
-	switch s.Op {
+// rule returns the rule a step is taken under, its action's (R7-R18): an
+// invitation is R8 into a room and R13 into a group.
+func (s Step) rule(inGroup bool) Rule { return s.Op.action(inGroup).Rule() }
+
+// action returns the Action a Decision on o names, in a room or, when
+// inGroup, a group: the one vocabulary Step and Decision share.
+func (o Op) action(inGroup bool) Action {
+	switch o {
 	case OpCreateRoom:
-		return R7
-	case OpCreateGroup, OpConvert:
-		return R10
+		return ActCreateRoom
+	case OpCreateGroup:
+		return ActCreateGroup
+	case OpConvert:
+		return ActConvert
 	case OpInvite:
 		if inGroup {
-			return R13
+			return ActInvite
 		}
-		return R8
+		return ActInviteRoom
 	case OpAppoint:
-		return R14
+		return ActAppoint
 	case OpResign:
-		return R15
+		return ActResign
 	case OpTransfer:
-		return R17
+		return ActTransfer
 	case OpLeave:
-		return R18
+		if inGroup {
+			return ActLeave
+		}
+		return ActLeaveRoom
 	case OpRemove:
-		return R16
+		return ActRemove
 	}
 	return 0
 }
