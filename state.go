@@ -26,9 +26,15 @@ func (g Group) State() GroupState {
 // is named twice, a live group without a member or without a master, or a
 // dissolved group with members are errors wrapping [ErrInvalid] (not
 // refusals). The zero GroupState, the zero Group's state, gives the zero
-// Group back. To apply the current directory's rules to a restored group,
-// call [Reconcile]. It does not keep s's slices. It is O(m log m) for m
-// members and masters.
+// Group back. It does not keep s's slices. It is O(m log m) for m members
+// and masters.
+//
+// The restore protocol, for a group kept in storage while the directory
+// changed: RestoreGroup the stored state, [Reconcile] it with the current
+// directory (R20: members no longer allowed are removed, a master is
+// promoted if none is left, D6), and, if Reconcile changed it (!g.Equal),
+// save the reconciled state back before acting on it, so that storage and
+// the rules agree (ExampleRestoreGroup). sqlstore's LoadGroup does this.
 func RestoreGroup(s GroupState) (Group, error) {
 	if s.Home == "" && !s.External && !s.Dissolved && len(s.Members) == 0 && len(s.Masters) == 0 {
 		return Group{}, nil // the zero Group

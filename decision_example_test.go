@@ -67,3 +67,33 @@ func ExampleDecision_MarshalJSON() {
 	// }
 	// true <nil>
 }
+
+// The restore protocol: a group stored as data is restored, reconciled
+// with the directory as it is now (R20), and saved back if that changed
+// it. Here b's tenant switched outside talk off after the group was
+// stored, so b is no longer allowed in the external group.
+func ExampleRestoreGroup() {
+	stored := `{"members":["a","b","me"],"masters":["a"],"external":true,"home":"t1"}`
+	d := extlink.MustNewDirectory(
+		[]extlink.Tenant{{ID: "t1", Policy: extlink.Policy{Works: extlink.AccessAll}}, {ID: "t2"}},
+		[]extlink.User{{ID: "a", Tenant: "t1"}, {ID: "me", Tenant: "t1"}, {ID: "b", Tenant: "t2"}},
+		nil,
+	)
+	var s extlink.GroupState
+	if err := json.Unmarshal([]byte(stored), &s); err != nil {
+		fmt.Println(err)
+		return
+	}
+	g, err := extlink.RestoreGroup(s) // the state's own consistency
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	now := extlink.Reconcile(d, g) // the directory's rules, as they are now
+	if !now.Equal(g) {
+		b, _ := json.Marshal(now) // save this back before acting on the group
+		fmt.Println(string(b))
+	}
+	// Output:
+	// {"members":["a","me"],"masters":["a"],"external":true,"home":"t1"}
+}
