@@ -1,6 +1,8 @@
 package extlink_test
 
 import (
+	"encoding"
+	"encoding/json"
 	"errors"
 	"iter"
 	"testing"
@@ -76,4 +78,16 @@ func TestAPIContractServing(t *testing.T) {
 	_ = r.Can(d, extlink.Step{Op: extlink.OpLeave, By: "b"})
 	_ = extlink.CanCreate(d, extlink.OpCreateGroup, "a", "b")
 	_ = extlink.CanTalkIn(d, g, "b")
+
+	// A remedy that suffices (R24), and the JSON of the values.
+	var fix []extlink.Change = extlink.CanTalk(d, "me", "b").Fix()
+	if len(fix) == 0 {
+		t.Fatal("no fix for an unlinked pair")
+	}
+	var _ json.Marshaler = dec
+	var _ json.Unmarshaler = &dec
+	var _ json.Marshaler = g
+	var _ encoding.TextMarshaler = dec.Rule
+	var _ encoding.TextMarshaler = dec.Reason
+	var _ encoding.TextMarshaler = dec.Action
 }
