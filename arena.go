@@ -73,8 +73,13 @@ func (a *arena) put(u *urec, s []int32, links int, tok *token) {
 		case hops == maxHops:
 			// Many versions were made from this directory and filled the
 			// chunks after it: start one of this version's own rather than
-			// walk (and list) theirs.
-			next = &spanChunk{data: make([]int32, size)}
+			// walk (and list) theirs. It is small: most such versions are
+			// siblings that each change a few spans (what-ifs, one change
+			// after another to one directory), and a full-size chunk each
+			// (256 KiB at a million users) would cost them more than their
+			// change; a version that goes on changing fills it and moves on
+			// to a shared full-size chunk after it.
+			next = &spanChunk{data: make([]int32, max(len(s), minSpanChunk))}
 		case next == nil:
 			n := &spanChunk{data: make([]int32, size)}
 			if !c.next.CompareAndSwap(nil, n) {

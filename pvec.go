@@ -6,8 +6,13 @@ package extlink
 // small enough to stay in cache. Writing copies only the path to the
 // element: the root (a few hundred bytes), one mid (2 KiB) and one leaf, and
 // a builder that owns a path writes it in place from then on, so that a
-// batch of changes copies each path once (R28). Directories built by
-// [NewDirectory] allocate their leaves in one block.
+// batch of changes copies each path once (R28).
+//
+// A leaf is its elements and nothing else: which leaves a builder may write
+// is recorded in their mid. A leaf of 64-byte elements (the user index's
+// slots) is then exactly 4 KiB, an allocation of its own that the allocator
+// places on a 4 KiB boundary, so that no slot straddles two cache lines or
+// two pages, and none of the leaf's memory is padding.
 //
 // A pvec is a value: copying it shares the tree, and nothing reachable from
 // a pvec that a directory holds is ever written again.
@@ -26,13 +31,16 @@ const (
 )
 
 type pmid[T any] struct {
-	own    *token
+	own *token
+	// mine marks the leaves that own copied or made, one bit each: it may
+	// write them in place. It is meaningful only to the mid's owner: a
+	// builder that copies the mid starts with none.
+	mine   [midLen / 64]uint64
 	leaves [midLen]*pleaf[T]
 }
 
 type pleaf[T any] struct {
-	own *token
-	a   [leafLen]T
+	a [leafLen]T
 }
 
 // token marks the nodes a builder has copied and so may write in place.
@@ -55,10 +63,18 @@ func newPvec[T any](n int, tok *token) pvec[T] {
 		v.root[i] = &pmid[T]{own: tok}
 	}
 	for i := range nleaves {
-		v.root[i/midLen].leaves[i%midLen] = &pleaf[T]{own: tok}
+		m := v.root[i/midLen]
+		m.leaves[i%midLen] = new(pleaf[T])
+		m.mark(i % midLen)
 	}
 	return v
 }
+
+// mark records that m's owner may write leaf j in place.
+func (m *pmid[T]) mark(j int) { m.mine[j/64] |= 1 << (j % 64) }
+
+// owns reports whether m's owner may write leaf j in place.
+func (m *pmid[T]) owns(j int) bool { return m.mine[j/64]&(1<<(j%64)) != 0 }
 
 // at returns a pointer to element i, for reading. i must be in range.
 func (v *pvec[T]) at(i int) *T {
@@ -69,23 +85,18 @@ func (v *pvec[T]) at(i int) *T {
 // ptr returns a pointer to element i for writing, copying what tok does not
 // own on the way: the root, the mid and the leaf. i must be in range.
 func (v *pvec[T]) ptr(i int, tok *token) *T {
-	if v.own != tok {
-		v.root = append([]*pmid[T](nil), v.root...)
-		v.own = tok
-	}
 	m := v.root[i/midSpan]
-	if m.own != tok {
-		c := *m
-		c.own = tok
-		m = &c
-		v.root[i/midSpan] = m
+	if v.own != tok || m.own != tok {
+		m = v.writableMid(i, tok)
 	}
-	l := m.leaves[i/leafLen%midLen]
-	if l.own != tok {
-		c := *l
-		c.own = tok
-		l = &c
-		m.leaves[i/leafLen%midLen] = l
+	j := i / leafLen % midLen
+	l := m.leaves[j]
+	if !m.owns(j) {
+		c := new(pleaf[T])
+		*c = *l
+		l = c
+		m.leaves[j] = l
+		m.mark(j)
 	}
 	return &l.a[i%leafLen]
 }
@@ -101,25 +112,26 @@ func (v *pvec[T]) push(x T, tok *token) {
 		v.root = append(v.root, &pmid[T]{own: tok})
 	}
 	if i%leafLen == 0 {
-		m := v.root[i/midSpan]
-		if m.own != tok {
-			m = v.writableMid(i, tok)
-		}
-		m.leaves[i/leafLen%midLen] = &pleaf[T]{own: tok}
+		m := v.writableMid(i, tok)
+		m.leaves[i/leafLen%midLen] = new(pleaf[T])
+		m.mark(i / leafLen % midLen)
 	}
 	v.n++
 	*v.ptr(i, tok) = x
 }
 
-// writableMid copies the mid holding element i for tok, and the root if
-// need be, and returns it.
+// writableMid returns the mid holding element i, copying it for tok (and
+// the root, if need be) unless tok owns it already.
 func (v *pvec[T]) writableMid(i int, tok *token) *pmid[T] {
 	if v.own != tok {
 		v.root = append([]*pmid[T](nil), v.root...)
 		v.own = tok
 	}
-	c := *v.root[i/midSpan]
-	c.own = tok
-	v.root[i/midSpan] = &c
-	return &c
+	m := v.root[i/midSpan]
+	if m.own == tok {
+		return m
+	}
+	c := &pmid[T]{own: tok, leaves: m.leaves}
+	v.root[i/midSpan] = c
+	return c
 }

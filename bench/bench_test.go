@@ -56,7 +56,7 @@ func genWorld(n int) *extlinktest.LargeWorld {
 // rather than a random visit to the generator's storage.
 type query struct{ from, to extlink.UserID }
 
-func queries(b *testing.B, w *extlinktest.LargeWorld) []query {
+func queries(b testing.TB, w *extlinktest.LargeWorld) []query {
 	n := *numQueries
 	if n <= 0 || n&(n-1) != 0 {
 		b.Fatalf("-talk.queries=%d: want a power of two", n)
