@@ -163,14 +163,11 @@ const (
 )
 
 // fixable reports whether r is a reason a directory change can remove.
-func fixable(r Reason) bool {
-	switch r {
-	case ReasonWorksOff, ReasonLINEOff, ReasonNotConnected, ReasonNoGroupRights,
-		ReasonNoSelfLeave, ReasonNotLinked, ReasonCallsOff:
-		return true
-	}
-	return false
-}
+func fixable(r Reason) bool { return r < reasonEnd && fixableReasons&(1<<r) != 0 }
+
+// fixableReasons has bit r set for each Reason r that fixable accepts.
+const fixableReasons = 1<<ReasonWorksOff | 1<<ReasonLINEOff | 1<<ReasonNotConnected | 1<<ReasonNoGroupRights |
+	1<<ReasonNoSelfLeave | 1<<ReasonNotLinked | 1<<ReasonCallsOff
 
 // withFix returns dec with its fix: every change that makes the
 // directory meet need for by (a) and who (b). It leaves dec unchanged when
@@ -187,6 +184,12 @@ func withFix(s Store, dec Decision, need uint8, a, b *rec) Decision {
 
 // addFix is withFix in place, for a refusal by a reason a change removes.
 func (dec *Decision) addFix(s Store, need uint8, a, b *rec) {
+	if need == needTalk && dec.Reason == ReasonNotLinked {
+		// Talk is refused for want of a link only once both sides' own
+		// conditions hold (D7): the link is all it needs.
+		dec.fx.bits |= fixLink
+		return
+	}
 	// A refusal for want of a link has already searched for it.
 	f := fixer{unlinked: dec.Reason == ReasonNotLinked}
 	f.need(s, need, a, b, dec.By, dec.Who)

@@ -530,7 +530,11 @@ func CanTalk(d Store, from, to UserID) Decision {
 		if a, b := dir.find2(from, to); a != nil && b != nil {
 			ra, rb := dir.resolve(a), dir.resolve(b)
 			dec := talkVerdict(d, &ra, &rb, from, to).decision(ActTalk, R2, from, to, &ra, &rb)
-			if !dec.Allowed && fixable(dec.Reason) {
+			switch {
+			case dec.Allowed:
+			case dec.Reason == ReasonNotLinked:
+				dec.fx.bits |= fixLink // both sides' own conditions hold (D7): the link is all it needs
+			case fixable(dec.Reason):
 				dec.addFix(d, needTalk, &ra, &rb)
 			}
 			return dec
