@@ -372,9 +372,44 @@ func (e *DirectoryError) Error() string {
 // shared with the input. BENCHMARKS.md reports what a million users with
 // five million links take.
 func NewDirectory(tenants []Tenant, users []User, links []Link) (*Directory, error) {
-	var probs []Problem
+	probs, order, firstOf := checkRecords(tenants, users)
 	add := func(p Problem) { probs = append(probs, p) }
+	if len(probs) > 0 {
+		linkProblems(users, links, firstOf, add)
+		return nil, &DirectoryError{Problems: probs}
+	}
 
+	// The tenants and users are valid: lay them out, index them, and check
+	// the links against the index, which resolves a link's end in one cache
+	// line, kind and tenant included.
+	d := &Directory{ordered: true, tordered: true, sorted: &sortCache{},
+		ntenants: len(tenants), nusers: len(users)}
+	ts := d.layOut(tenants, users, order)
+	var found [2 * linkBatch]*urec
+	pairs := checkLinks(links, func(ids []UserID, ends []linkEnd) {
+		d.findAll(ids, found[:len(ids)])
+		for j, r := range found[:len(ids)] {
+			if r != nil {
+				ends[j] = linkEnd{idx: r.idx, kind: r.kind, tidx: r.tidx, ok: true}
+			} else {
+				ends[j] = linkEnd{}
+			}
+		}
+	}, func(t int32) TenantID { return ts[t].ID }, add)
+	if len(probs) > 0 {
+		return nil, &DirectoryError{Problems: probs}
+	}
+	d.placeLinks(pairs)
+	return d, nil
+}
+
+// checkRecords checks the tenants and users of NewDirectory's input, each
+// on its own and for repeated IDs, and returns the problems found, the
+// users' input indexes in ID order (input order among equal IDs) and, for
+// each user, the input index of the first user with that ID. Sorting finds
+// repeated IDs without a map, and is needed for the layout anyway.
+func checkRecords(tenants []Tenant, users []User) (probs []Problem, order, firstOf []int32) {
+	add := func(p Problem) { probs = append(probs, p) }
 	tseen := make(map[TenantID]int, len(tenants))
 	for i, t := range tenants {
 		p := Problem{Record: "tenant", Index: i, ID: string(t.ID)}
@@ -388,19 +423,14 @@ func NewDirectory(tenants []Tenant, users []User, links []Link) (*Directory, err
 		}
 		policyFaults(t.Policy, addf)
 	}
-
-	// order[k] is the input index of the k-th user in ID order (input order
-	// among equal IDs); firstOf[i] is the input index of the first user with
-	// users[i]'s ID. Sorting finds repeated IDs without a map, and is needed
-	// for the layout anyway.
-	order := make([]int32, len(users))
+	order = make([]int32, len(users))
 	for i := range order {
 		order[i] = int32(i)
 	}
 	slices.SortFunc(order, func(a, b int32) int {
 		return cmp.Or(cmp.Compare(users[a].ID, users[b].ID), cmp.Compare(a, b))
 	})
-	firstOf := make([]int32, len(users))
+	firstOf = make([]int32, len(users))
 	for k, i := range order {
 		firstOf[i] = i
 		if k > 0 && users[i].ID == users[order[k-1]].ID {
@@ -416,33 +446,33 @@ func NewDirectory(tenants []Tenant, users []User, links []Link) (*Directory, err
 		}
 		userFaults(u, known, addf)
 	}
+	return probs, order, firstOf
+}
 
-	if len(probs) > 0 {
-		// List the links' problems too, resolving users through the input:
-		// each ID to its first user.
-		useen := make(map[UserID]int, len(users))
-		for i, u := range users {
-			if u.ID != "" && firstOf[i] == int32(i) {
-				useen[u.ID] = i
+// linkProblems lists the links' problems when the records already have
+// some, so that one error names them all: each link end resolves through
+// the input, an ID to its first user.
+func linkProblems(users []User, links []Link, firstOf []int32, add func(Problem)) {
+	useen := make(map[UserID]int, len(users))
+	for i, u := range users {
+		if u.ID != "" && firstOf[i] == int32(i) {
+			useen[u.ID] = i
+		}
+	}
+	checkLinks(links, func(ids []UserID, ends []linkEnd) {
+		for j, id := range ids {
+			if i, ok := useen[id]; ok {
+				ends[j] = linkEnd{idx: int32(i), kind: users[i].Kind, tenant: users[i].Tenant, ok: true}
+			} else {
+				ends[j] = linkEnd{}
 			}
 		}
-		checkLinks(links, func(ids []UserID, ends []linkEnd) {
-			for j, id := range ids {
-				if i, ok := useen[id]; ok {
-					ends[j] = linkEnd{idx: int32(i), kind: users[i].Kind, tenant: users[i].Tenant, ok: true}
-				} else {
-					ends[j] = linkEnd{}
-				}
-			}
-		}, nil, add)
-		return nil, &DirectoryError{Problems: probs}
-	}
+	}, nil, add)
+}
 
-	// The tenants and users are valid: lay them out, index them, and check
-	// the links against the index, which resolves a link's end in one cache
-	// line, kind and tenant included.
-	d := &Directory{ordered: true, tordered: true, sorted: &sortCache{},
-		ntenants: len(tenants), nusers: len(users)}
+// layOut fills d's tenants, users, records and index from valid input,
+// users numbered in ID order (order), and returns the tenants in ID order.
+func (d *Directory) layOut(tenants []Tenant, users []User, order []int32) []Tenant {
 	ts := slices.Clone(tenants)
 	slices.SortFunc(ts, func(a, b Tenant) int { return cmp.Compare(a.ID, b.ID) })
 	d.tmap.base = make(map[TenantID]int32, len(ts))
@@ -482,23 +512,14 @@ func NewDirectory(tenants []Tenant, users []User, links []Link) (*Directory, err
 	for k := range len(users) {
 		d.index.place(d.users.at(k).ID, *d.recs.at(k), nil)
 	}
-	var found [2 * linkBatch]*urec
-	pairs := checkLinks(links, func(ids []UserID, ends []linkEnd) {
-		d.findAll(ids, found[:len(ids)])
-		for j, r := range found[:len(ids)] {
-			if r != nil {
-				ends[j] = linkEnd{idx: r.idx, kind: r.kind, tidx: r.tidx, ok: true}
-			} else {
-				ends[j] = linkEnd{}
-			}
-		}
-	}, func(t int32) TenantID { return ts[t].ID }, add)
-	if len(probs) > 0 {
-		return nil, &DirectoryError{Problems: probs}
-	}
+	return ts
+}
 
-	// Links: count both directions, place, sort each span and drop repeats.
-	n := len(users)
+// placeLinks lays out the checked links of pairs: both directions counted,
+// placed, each span sorted and its repeats dropped, in one arena chunk;
+// then each record's span, degree and link filter, copied into the index.
+func (d *Directory) placeLinks(pairs []linkPair) {
+	n := d.nusers
 	off := make([]int32, n+1)
 	for _, p := range pairs {
 		off[p.a+1]++
@@ -546,7 +567,6 @@ func NewDirectory(tenants []Tenant, users []User, links []Link) (*Directory, err
 		}
 	}
 	d.nlinks = int(w) / 2
-	return d, nil
 }
 
 // linkEnd is what checking a link needs to know about one of its users.
