@@ -3,9 +3,7 @@ package sqlstore
 import (
 	"database/sql"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/extlink/extlink/sqlstore/pgtest"
@@ -37,14 +35,7 @@ func TestMain(m *testing.M) {
 		pgReason = err.Error()
 	} else {
 		pg = s
-		// Interrupted (^C, a timeout's SIGQUIT aside), stop the server too.
-		sig := make(chan os.Signal, 1)
-		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-		go func() {
-			<-sig
-			pg.Close()
-			os.Exit(2)
-		}()
+		pg.CloseOnInterrupt()
 	}
 	code := m.Run()
 	if pg != nil {

@@ -2,9 +2,7 @@ package main
 
 import (
 	"os"
-	"os/signal"
 	"sync"
-	"syscall"
 	"testing"
 
 	"github.com/extlink/extlink/sqlstore/pgtest"
@@ -45,14 +43,7 @@ func needPG(t *testing.T) *pgtest.Server {
 			return
 		}
 		pg = s
-		// Interrupted (^C), stop the server too.
-		sig := make(chan os.Signal, 1)
-		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-		go func() {
-			<-sig
-			pg.Close()
-			os.Exit(2)
-		}()
+		pg.CloseOnInterrupt()
 	})
 	if pg == nil {
 		t.Fatalf("PostgreSQL tests: no server: %s; %s", pgReason, pgtest.Hint)

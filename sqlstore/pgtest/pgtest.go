@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"os/user"
 	"path/filepath"
 	"slices"
@@ -177,6 +178,19 @@ func (s *Server) Stop() error {
 		return fmt.Errorf("pg_ctl stop failed: %v: %s", err, out)
 	}
 	return nil
+}
+
+// CloseOnInterrupt closes the server and exits with status 2 if the test
+// process is interrupted (^C) or terminated, so that no server outlives
+// it; a timeout's SIGQUIT aside, which Reap deals with in the next run.
+func (s *Server) CloseOnInterrupt() {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sig
+		s.Close()
+		os.Exit(2)
+	}()
 }
 
 // Close stops the server and removes its directory.
