@@ -214,12 +214,10 @@ func (l *Live) publish(s *snapshot, adopted bool) {
 	close(old.next)
 }
 
-// run is the Live's loop: read the log, then wait for a poke, a NOTIFY,
-// or the next poll; after a failure, back off.
-func (l *Live) run() {
-	defer close(l.done)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+// stopContext returns a context that is cancelled when the Live stops, or
+// when cancel is called.
+func (l *Live) stopContext() (ctx context.Context, cancel context.CancelFunc) {
+	ctx, cancel = context.WithCancel(context.Background())
 	go func() {
 		select {
 		case <-l.stop:
@@ -227,6 +225,15 @@ func (l *Live) run() {
 		case <-ctx.Done():
 		}
 	}()
+	return ctx, cancel
+}
+
+// run is the Live's loop: read the log, then wait for a poke, a NOTIFY,
+// or the next poll; after a failure, back off.
+func (l *Live) run() {
+	defer close(l.done)
+	ctx, cancel := l.stopContext()
+	defer cancel()
 	backoff := time.Duration(0)
 	for {
 		if l.opts.beforePoll != nil {
@@ -291,15 +298,8 @@ func (l *Live) poll(ctx context.Context) error {
 // each notification, and after each reconnection (notifications sent while
 // it was down are lost; the poll that follows finds what they announced).
 func (l *Live) listen() {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := l.stopContext()
 	defer cancel()
-	go func() {
-		select {
-		case <-l.stop:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
 	backoff := time.Duration(0)
 	for ctx.Err() == nil {
 		err := l.listenOnce(ctx)
